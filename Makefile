@@ -1,0 +1,25 @@
+# civicgraph: `make run` serves the built-in dataset on 127.0.0.1:8080 with the
+# offline playground; `make test` runs every test (PostgreSQL and Chromium are
+# installed by .ci/run).
+GO ?= go
+
+include Makefile.playground.mk
+
+.PHONY: run test bench generate check-generate
+
+run: playground
+	$(GO) run .
+
+test: playground
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+generate:
+	$(GO) generate ./...
+
+# CI fails when the generated code is stale.
+check-generate: generate
+	git diff --exit-code -- graph/ go.mod go.sum

@@ -1,0 +1,11 @@
+// Package data holds civicgraph's dataset — the source documents and the
+// curated facts drawn from them — and embeds it, so the binary serves it with
+// no set-up. data/README.md documents the format.
+package data
+
+import "embed"
+
+// FS is the data folder: sources/ and entities/.
+//
+//go:embed sources entities
+var FS embed.FS

@@ -1,0 +1,60 @@
+package main
+
+import "github.com/civicgraph/civicgraph/playground"
+
+// examples are the queries the playground offers a newcomer, first opened first.
+var examples = []playground.Example{
+	{Name: "马善祥's honours", Query: `# Which honours did 马善祥 receive, when, and which sentence says so?
+query HonoursOfMaShanxiang {
+  entity(id: "person/ma-shanxiang") {
+    name
+    ... on Person {
+      honours {
+        honour { name }
+        time
+        timeInferred
+        evidence { quote start end }
+      }
+    }
+  }
+}
+`},
+	{Name: "What lies in 五里店街道", Query: `# The places directly in 五里店街道, and what it lies in.
+query InWulidian {
+  entity(id: "place/wulidian-jiedao") {
+    name
+    ... on Place {
+      containedIn { name }
+      contains { id name type }
+    }
+  }
+}
+`},
+	{Name: "Who lives in 红土地社区", Query: `# Which street is 红土地社区 in, and who lives there?
+query HongtudiResidents {
+  entity(id: "place/hongtudi-shequ") {
+    name
+    ... on Place {
+      containedIn { name }
+      residents { name description }
+    }
+    relations(predicate: "residentOf", direction: IN) {
+      label
+      target { name }
+      qualifiers { key value inferred }
+      evidence { quote }
+    }
+  }
+}
+`},
+	{Name: "Search 老马", Query: `# Find entities by name, alias or fragment.
+query Search {
+  search(text: "老马") {
+    how
+    matched
+    score
+    entity { id type name }
+  }
+}
+`},
+}

@@ -1,0 +1,230 @@
+// Package model holds the Go types the GraphQL schema binds to: thin views
+// over the domain types of package kg and the read layer's results.
+package model
+
+import (
+	"encoding/base64"
+
+	"github.com/civicgraph/civicgraph/kg"
+	"github.com/civicgraph/civicgraph/store"
+)
+
+// Base is what every entity type shares: the domain entity it shows and the
+// IRI minter of the server.
+type Base struct {
+	E    *kg.Entity
+	IRIs kg.IRIs
+}
+
+func (Base) IsEntity() {}
+
+func (b Base) ID() string                   { return b.E.ID }
+func (b Base) Name() string                 { return b.E.Name }
+func (b Base) Aliases() []string            { return nonNil(b.E.Aliases) }
+func (b Base) Description() *string         { return optional(b.E.Description) }
+func (b Base) Category() *string            { return optional(b.E.Category) }
+func (b Base) Identifiers() []kg.Identifier { return b.E.Identifiers }
+func (b Base) Type() EntityType             { return TypeOf(b.E.Kind) }
+func (b Base) Iri() string                  { return b.IRIs.Entity(b.E.ID) }
+
+// The entity types, one per kind.
+type (
+	Person       struct{ Base }
+	Company      struct{ Base }
+	Organization struct{ Base }
+	Place        struct{ Base }
+	Honour       struct{ Base }
+	Project      struct{ Base }
+	Document     struct{ Base }
+	Event        struct{ Base }
+)
+
+// NewEntity wraps e in the GraphQL type of its kind; nil stays nil.
+func NewEntity(e *kg.Entity, iris kg.IRIs) Entity {
+	if e == nil {
+		return nil
+	}
+	b := Base{E: e, IRIs: iris}
+	switch e.Kind {
+	case kg.Person:
+		return &Person{b}
+	case kg.Company:
+		return &Company{b}
+	case kg.Organization:
+		return &Organization{b}
+	case kg.Place:
+		return &Place{b}
+	case kg.Honour:
+		return &Honour{b}
+	case kg.Project:
+		return &Project{b}
+	case kg.Document:
+		return &Document{b}
+	}
+	return &Event{b}
+}
+
+// IDOf returns the id of an entity value of any of the types above.
+func IDOf(e Entity) string {
+	switch v := e.(type) {
+	case *Person:
+		return v.E.ID
+	case *Company:
+		return v.E.ID
+	case *Organization:
+		return v.E.ID
+	case *Place:
+		return v.E.ID
+	case *Honour:
+		return v.E.ID
+	case *Project:
+		return v.E.ID
+	case *Document:
+		return v.E.ID
+	case *Event:
+		return v.E.ID
+	}
+	return ""
+}
+
+// TypeOf maps a kind to its GraphQL enum value.
+func TypeOf(k kg.Kind) EntityType { return EntityType(upper(string(k))) }
+
+// KindOf maps a GraphQL enum value to its kind.
+func KindOf(t EntityType) kg.Kind { return kg.Kind(lower(string(t))) }
+
+// Relation is one relation read from one end.
+type Relation struct {
+	store.Edge
+	IRIs kg.IRIs
+}
+
+func (r *Relation) PredicateIri() string { return r.IRIs.Predicate(r.Predicate) }
+
+func (r *Relation) Direction() Direction {
+	if r.Dir == store.In {
+		return DirectionIn
+	}
+	return DirectionOut
+}
+
+func (r *Relation) Label() string {
+	p, _ := kg.LookupPredicate(r.Predicate)
+	if p == nil {
+		return r.Predicate
+	}
+	if r.Dir == store.In {
+		return p.Inverse
+	}
+	return p.Label
+}
+
+func (r *Relation) LabelEn() string {
+	p, _ := kg.LookupPredicate(r.Predicate)
+	if p == nil {
+		return r.Predicate
+	}
+	if r.Dir == store.In {
+		return p.InverseEn
+	}
+	return p.LabelEn
+}
+
+// Cursor names the relation by its statement and direction, which stay the
+// same whatever else the list holds.
+func (r *Relation) Cursor() string { return RelationCursor(r.Edge) }
+
+// RelationCursor is the opaque cursor of an edge.
+func RelationCursor(e store.Edge) string {
+	d := "o"
+	if e.Dir == store.In {
+		d = "i"
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(d + ":" + e.Statement))
+}
+
+func (r *Relation) Qualifiers() []kg.Qualifier { return nonNil(r.Edge.Qualifiers) }
+func (r *Relation) Evidence() []kg.Evidence    { return nonNil(r.Edge.Evidence) }
+
+// HonourAward is an honour received, read from the recipient's award relation.
+type HonourAward struct {
+	HonourID     string
+	Time         *string
+	TimeInferred bool
+	Evidence     []kg.Evidence
+}
+
+// Figure is a number the source gives.
+type Figure struct{ kg.Figure }
+
+func (f *Figure) Modifier() *string       { return optional(f.Figure.Modifier) }
+func (f *Figure) Period() *string         { return optional(f.Figure.Period) }
+func (f *Figure) Evidence() []kg.Evidence { return nonNil(f.Figure.Evidence) }
+
+// Source is a source document.
+type Source struct {
+	kg.Source
+	IRIs kg.IRIs
+}
+
+func (s *Source) Iri() string        { return s.IRIs.Entity(s.ID) }
+func (s *Source) Publisher() *string { return optional(s.Source.Publisher) }
+func (s *Source) Date() *string      { return optional(s.Source.Date) }
+func (s *Source) Rights() *string    { return optional(s.Source.Rights) }
+
+// Predicate is a predicate of the vocabulary.
+type Predicate struct {
+	P    *kg.Predicate
+	IRIs kg.IRIs
+}
+
+func (p *Predicate) Name() string           { return p.P.Name }
+func (p *Predicate) Iri() string            { return p.IRIs.Predicate(p.P.Name) }
+func (p *Predicate) Label() string          { return p.P.Label }
+func (p *Predicate) LabelEn() string        { return p.P.LabelEn }
+func (p *Predicate) InverseLabel() string   { return p.P.Inverse }
+func (p *Predicate) InverseLabelEn() string { return p.P.InverseEn }
+func (p *Predicate) Equivalent() *string    { return optional(p.P.Maps) }
+func (p *Predicate) Description() string    { return p.P.Doc }
+
+// SearchHit is one search result; the entity is loaded by its resolver.
+type SearchHit struct {
+	EntityID string
+	Score    float64
+	Matched  string
+	How      MatchKind
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/civicgraph/civicgraph/kg"
+	"github.com/civicgraph/civicgraph/store"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// scope is what one request reads: one graph version and the dataloaders
+// that batch its reads. Made per request, so caches never outlive it.
+type scope struct {
+	g        *store.Graph
+	entities *dataloadgen.Loader[string, *kg.Entity]
+	edges    *dataloadgen.Loader[string, []store.Edge]
+	figures  *dataloadgen.Loader[string, []kg.Figure]
+	sources  *dataloadgen.Loader[string, *kg.Source]
+}
+
+type scopeKey struct{}
+
+// batchWait is how long a loader gathers keys before it reads: long enough
+// for sibling resolvers to join, short against a request.
+const batchWait = time.Millisecond
+
+// WithGraph returns ctx reading from g, with fresh dataloaders.
+func WithGraph(ctx context.Context, g *store.Graph) context.Context {
+	s := &scope{g: g}
+	s.entities = dataloadgen.NewLoader(batch(g.Entities), dataloadgen.WithWait(batchWait))
+	s.edges = dataloadgen.NewLoader(batch(g.Edges), dataloadgen.WithWait(batchWait))
+	s.figures = dataloadgen.NewLoader(batch(g.Figures), dataloadgen.WithWait(batchWait))
+	s.sources = dataloadgen.NewLoader(batch(g.Sources), dataloadgen.WithWait(batchWait))
+	return context.WithValue(ctx, scopeKey{}, s)
+}
+
+// GraphOf returns the graph the request reads, nil outside a request.
+func GraphOf(ctx context.Context) *store.Graph {
+	if s, ok := ctx.Value(scopeKey{}).(*scope); ok {
+		return s.g
+	}
+	return nil
+}
+
+func scopeOf(ctx context.Context) (*scope, error) {
+	s, ok := ctx.Value(scopeKey{}).(*scope)
+	if !ok {
+		return nil, Errorf(Unavailable, "no graph is loaded")
+	}
+	return s, nil
+}
+
+// batch adapts a read-layer batch read to a dataloader fetch.
+func batch[V any](read func(context.Context, []string) ([]V, error)) func(context.Context, []string) ([]V, []error) {
+	return func(ctx context.Context, keys []string) ([]V, []error) {
+		vs, err := read(ctx, keys)
+		if err != nil {
+			return nil, []error{err}
+		}
+		return vs, nil
+	}
+}

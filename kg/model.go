@@ -1,0 +1,68 @@
+package kg
+
+// Entity is one node of the graph with its own attributes. Its relations and
+// figures are read separately so lists can be batched.
+type Entity struct {
+	ID          string
+	Kind        Kind
+	Name        string
+	Aliases     []string
+	Pinyin      string // override from the data; empty means generated from Name
+	Category    string
+	Description string
+	Identifiers []Identifier
+}
+
+// Identifier is the entity's identifier in another dataset, with the outside
+// reference list it was taken from.
+type Identifier struct {
+	Scheme, Value, Citation string
+}
+
+// Qualifier refines a relation: when, in what role, how many.
+type Qualifier struct {
+	Key, Value string
+	Inferred   bool // some part of Value is not stated by the source
+}
+
+// Evidence is a verbatim quote of a source's normalised text with its offsets
+// in code points, start inclusive, end exclusive.
+type Evidence struct {
+	Quote      string
+	Start, End int
+	Source     string
+}
+
+// Relation is a stated link from Subject to Object.
+type Relation struct {
+	Subject, Predicate, Object string
+	Qualifiers                 []Qualifier
+	Evidence                   []Evidence
+}
+
+// Qualifier returns the qualifier with key, if any.
+func (r *Relation) Qualifier(key string) (Qualifier, bool) {
+	for _, q := range r.Qualifiers {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return Qualifier{}, false
+}
+
+// Figure is a number the source gives about an entity.
+type Figure struct {
+	Indicator, Stated string
+	Value             float64
+	Unit, Modifier    string
+	Period            string
+	PeriodInferred    bool
+	GrowthPercent     *float64
+	Evidence          []Evidence
+}
+
+// Source is a document the evidence quotes, with its normalised text.
+type Source struct {
+	ID, Title, Publisher, Date, Language, Rights string
+	Text                                         string
+}

@@ -1,0 +1,272 @@
+// Command civicgraph serves a knowledge graph of the entities and relations
+// named in civic documents over GraphQL, from a Cayley quad store.
+//
+//	civicgraph [flags]                       serve (the default)
+//	civicgraph validate [DATA_DIR]           check a data folder
+//	civicgraph load -store S [DATA_DIR]      write a data folder into a store
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/civicgraph/civicgraph/graph"
+	"github.com/civicgraph/civicgraph/kg"
+	"github.com/civicgraph/civicgraph/loader"
+	"github.com/civicgraph/civicgraph/playground"
+	"github.com/civicgraph/civicgraph/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches to a subcommand and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var err error
+	switch {
+	case len(args) > 0 && args[0] == "validate":
+		err = runValidate(args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "load":
+		err = runLoad(ctx, args[1:], stdout, stderr)
+	default:
+		err = serve(ctx, args, stderr)
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "civicgraph:", err)
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	m := NewMain()
+	if err := m.ParseFlags(args, stderr); err != nil {
+		return err
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	slog.Info("shutting down")
+	return m.Close()
+}
+
+// Main is the server: its flags, its store and its HTTP listener.
+type Main struct {
+	Addr            string
+	StoreSpec       string
+	BaseIRI         string
+	DataDir         string
+	MaxFirst        int
+	Playground      bool
+	Introspection   bool
+	Poll            time.Duration
+	ShutdownTimeout time.Duration
+
+	store    *store.Store
+	server   *http.Server
+	listener net.Listener
+	cancel   context.CancelFunc
+	done     chan struct{}
+}
+
+// NewMain returns a Main with the defaults of the flags.
+func NewMain() *Main {
+	return &Main{
+		Addr:            "127.0.0.1:8080",
+		StoreSpec:       "memory",
+		MaxFirst:        1000,
+		Playground:      true,
+		Introspection:   true,
+		Poll:            2 * time.Second,
+		ShutdownTimeout: 10 * time.Second,
+	}
+}
+
+// ParseFlags reads the serve flags.
+func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("civicgraph", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address `host:port` (port 0 picks a free one)")
+	fs.StringVar(&m.StoreSpec, "store", m.StoreSpec, "quad store: memory, bolt:DIR or postgres://…; an empty persistent store is filled with the data at first start")
+	fs.StringVar(&m.BaseIRI, "base-iri", "", "base of public IRIs: {base}/id/{kind}/{slug} (default http:// + the listen address)")
+	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
+	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size (`first`) a query may ask for")
+	fs.BoolVar(&m.Playground, "playground", m.Playground, "serve the GraphiQL playground at /")
+	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
+	fs.DurationVar(&m.Poll, "poll", m.Poll, "how often to look for a graph version loaded by another process (persistent stores; 0: never)")
+	fs.DurationVar(&m.ShutdownTimeout, "shutdown-timeout", m.ShutdownTimeout, "how long to let requests finish on shutdown")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `civicgraph serves a knowledge graph of civic documents over GraphQL.
+
+Usage:
+  civicgraph [flags]                    serve (POST/GET /graphql, playground at /, /healthz, /readyz)
+  civicgraph validate [DATA_DIR]        check a data folder; errors name file:line and field
+  civicgraph load -store S [DATA_DIR]   write a data folder into a persistent store as its new version
+
+Flags (serve; -flag and --flag both work):
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if m.MaxFirst < 1 {
+		return fmt.Errorf("%w: -max-first must be at least 1", errUsage)
+	}
+	return nil
+}
+
+// Run opens the store and starts serving; it returns once the listener is
+// open.
+func (m *Main) Run(ctx context.Context) error {
+	st, err := store.Open(ctx, m.StoreSpec, func() (*loader.Dataset, error) { return loadData(m.DataDir) })
+	if err != nil {
+		return err
+	}
+	m.store = st
+	ln, err := net.Listen("tcp", m.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+	}
+	m.listener = ln
+	if m.BaseIRI == "" {
+		m.BaseIRI = "http://" + publicAddr(ln.Addr().String())
+	}
+	m.server = &http.Server{
+		Handler:           m.routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	pollCtx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.done = make(chan struct{})
+	go m.poll(pollCtx)
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("serve", "err", err)
+		}
+	}()
+	slog.Info("listening", "addr", "http://"+ln.Addr().String(), "store", st.String(), "base-iri", m.BaseIRI)
+	return nil
+}
+
+// URL is where the server listens, once running.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+func (m *Main) routes() http.Handler {
+	iris := kg.NewIRIs(m.BaseIRI)
+	mux := http.NewServeMux()
+	gql := graph.NewHandler(graph.Config{Store: m.store, IRIs: iris, MaxFirst: m.MaxFirst, Introspection: m.Introspection})
+	mux.Handle("/graphql", gql)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", m.ready)
+	if m.Playground {
+		mux.Handle("/", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "civicgraph", Examples: examples}))
+	}
+	return mux
+}
+
+// ready reports whether the store answers and a graph is served.
+func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := m.store.Ping(ctx); err != nil {
+		slog.Warn("readiness", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `{"status":"unavailable","store":%q}`+"\n", m.store.String())
+		return
+	}
+	g, err := m.store.Acquire()
+	if err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `{"status":"no graph","store":%q}`+"\n", m.store.String())
+		return
+	}
+	defer g.Release()
+	fmt.Fprintf(w, `{"status":"ready","store":%q,"graphVersion":%q}`+"\n", m.store.String(), g.Version())
+}
+
+// poll switches to a graph version another process loaded into the store.
+func (m *Main) poll(ctx context.Context) {
+	defer close(m.done)
+	if m.Poll <= 0 || m.StoreSpec == "memory" {
+		return
+	}
+	t := time.NewTicker(m.Poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := m.store.Refresh(ctx); err != nil && ctx.Err() == nil {
+				slog.Warn("refresh graph", "store", m.store.String(), "err", err)
+			}
+		}
+	}
+}
+
+// Close stops accepting requests, lets those in flight finish within the
+// shutdown timeout, and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+		defer cancel()
+		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.cancel != nil {
+		m.cancel()
+		<-m.done
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// publicAddr makes a listen address usable in IRIs: an unspecified host
+// becomes localhost.
+func publicAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
