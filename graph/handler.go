@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -19,6 +20,8 @@ type Config struct {
 	IRIs          kg.IRIs
 	MaxFirst      int  // largest page size a query may ask for
 	Introspection bool // whether clients may read the schema
+	// BatchWait is how long a dataloader gathers keys (DefaultBatchWait when 0).
+	BatchWait time.Duration
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only), each
@@ -45,12 +48,12 @@ func NewHandler(cfg Config) http.Handler {
 		}
 		return resp
 	})
-	return withGraph(cfg.Store, srv)
+	return withGraph(cfg.Store, cfg.BatchWait, srv)
 }
 
 // withGraph pins the request to the store's current graph for its whole
 // length, so one response never mixes two versions.
-func withGraph(st *store.Store, next http.Handler) http.Handler {
+func withGraph(st *store.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g, err := st.Acquire()
 		if err != nil {
@@ -59,7 +62,7 @@ func withGraph(st *store.Store, next http.Handler) http.Handler {
 		}
 		defer g.Release()
 		w.Header().Set("X-Graph-Version", g.Version())
-		next.ServeHTTP(w, r.WithContext(WithGraph(r.Context(), g)))
+		next.ServeHTTP(w, r.WithContext(WithGraph(r.Context(), g, wait)))
 	})
 }
 

@@ -21,17 +21,21 @@ type scope struct {
 
 type scopeKey struct{}
 
-// batchWait is how long a loader gathers keys before it reads: long enough
+// DefaultBatchWait is how long a loader gathers keys before it reads: long enough
 // for sibling resolvers to join, short against a request.
-const batchWait = time.Millisecond
+const DefaultBatchWait = 2 * time.Millisecond
 
-// WithGraph returns ctx reading from g, with fresh dataloaders.
-func WithGraph(ctx context.Context, g *store.Graph) context.Context {
+// WithGraph returns ctx reading from g, with fresh dataloaders that gather
+// keys for wait before each read.
+func WithGraph(ctx context.Context, g *store.Graph, wait time.Duration) context.Context {
+	if wait <= 0 {
+		wait = DefaultBatchWait
+	}
 	s := &scope{g: g}
-	s.entities = dataloadgen.NewLoader(batch(g.Entities), dataloadgen.WithWait(batchWait))
-	s.edges = dataloadgen.NewLoader(batch(g.Edges), dataloadgen.WithWait(batchWait))
-	s.figures = dataloadgen.NewLoader(batch(g.Figures), dataloadgen.WithWait(batchWait))
-	s.sources = dataloadgen.NewLoader(batch(g.Sources), dataloadgen.WithWait(batchWait))
+	s.entities = dataloadgen.NewLoader(batch(g.Entities), dataloadgen.WithWait(wait))
+	s.edges = dataloadgen.NewLoader(batch(g.Edges), dataloadgen.WithWait(wait))
+	s.figures = dataloadgen.NewLoader(batch(g.Figures), dataloadgen.WithWait(wait))
+	s.sources = dataloadgen.NewLoader(batch(g.Sources), dataloadgen.WithWait(wait))
 	return context.WithValue(ctx, scopeKey{}, s)
 }
 
