@@ -5,14 +5,18 @@ GO ?= go
 
 include Makefile.playground.mk
 
-.PHONY: run test bench generate check-generate
+.PHONY: run test deps bench generate check-generate
 
 run: playground
 	$(GO) run .
 
-test: playground
+test: deps playground
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
+
+# Installs PostgreSQL, Chromium and Node.js from Debian's packages when missing.
+deps:
+	bash scripts/deps.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -130,7 +130,10 @@ Flags (serve; -flag and --flag both work):
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err) // the flag package has printed the usage
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
