@@ -55,14 +55,14 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // words (toneless pinyin, digits) joined by single hyphens.
 func ParseID(id string) (Kind, string, error) {
 	kind, slug, ok := strings.Cut(id, "/")
-	if !ok || slug == "" {
-		return "", "", fmt.Errorf("%w: %q: want kind/slug", ErrBadID, id)
+	if !ok || kind == "" || slug == "" {
+		return "", "", fmt.Errorf("%w %q: want kind/slug, like person/ma-shanxiang", ErrBadID, id)
 	}
 	if !slugRE.MatchString(slug) {
-		return "", "", fmt.Errorf("%w: %q: slug must be lower-case pinyin words joined by hyphens", ErrBadID, id)
+		return "", "", fmt.Errorf("%w %q: the slug must be lower-case toneless pinyin (a-z, 0-9) joined by single hyphens, like ma-shanxiang", ErrBadID, id)
 	}
 	if !Kind(kind).Valid() {
-		return "", "", fmt.Errorf("%w: %q in id %q (want one of %s)", ErrBadKind, kind, id, kindList())
+		return "", "", fmt.Errorf("%w %q in id %q: want one of %s", ErrBadKind, kind, id, kindList())
 	}
 	return Kind(kind), slug, nil
 }
@@ -71,7 +71,7 @@ func ParseID(id string) (Kind, string, error) {
 func ParseSourceID(id string) error {
 	kind, slug, ok := strings.Cut(id, "/")
 	if !ok || kind != SourceKind || !slugRE.MatchString(slug) {
-		return fmt.Errorf("%w: %q: want source/slug", ErrBadID, id)
+		return fmt.Errorf("%w %q: want source/slug, the slug lower-case a-z and 0-9 joined by single hyphens", ErrBadID, id)
 	}
 	return nil
 }

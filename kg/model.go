@@ -19,6 +19,10 @@ type Identifier struct {
 	Scheme, Value, Citation string
 }
 
+// IdentifierSchemes are the outside datasets an Identifier may come from:
+// administrative division codes, stock codes and Wikidata items.
+var IdentifierSchemes = []string{"divisionCode", "stockCode", "wikidata"}
+
 // Qualifier refines a relation: when, in what role, how many.
 type Qualifier struct {
 	Key, Value string

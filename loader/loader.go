@@ -5,11 +5,16 @@ package loader
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/loader/normalize"
@@ -29,16 +34,20 @@ type Dataset struct {
 // error messages (file:line). When anything is wrong, the error is an Errors
 // with every problem found and no Dataset is returned.
 func Load(fsys fs.FS, root string) (*Dataset, error) {
-	l := &load{root: root, ds: &Dataset{Figures: map[string][]kg.Figure{}, texts: map[string]normalize.Text{}}, ids: map[string]bool{}}
+	l := &load{
+		root:      root,
+		ds:        &Dataset{Figures: map[string][]kg.Figure{}, texts: map[string]normalize.Text{}},
+		defined:   map[string]string{},
+		kinds:     map[string]kg.Kind{},
+		sourceIDs: map[string]bool{},
+		facts:     map[string]string{},
+	}
 	if err := l.sources(fsys); err != nil {
 		return nil, err
 	}
-	files, err := fs.Glob(fsys, "entities/*.yaml")
+	files, err := l.glob(fsys, "entities")
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", root, err)
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("load %s: no entities/*.yaml files", root)
+		return nil, err
 	}
 	var parsed []*fileEntities
 	for _, f := range files {
@@ -46,8 +55,12 @@ func Load(fsys fs.FS, root string) (*Dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		parsed = append(parsed, fe)
+		if fe != nil {
+			parsed = append(parsed, fe)
+		}
 	}
+	// References and quotes are checked once every file is parsed, so an
+	// entity may point at one defined in a later file.
 	for _, fe := range parsed {
 		l.resolve(fe)
 	}
@@ -63,8 +76,22 @@ func Load(fsys fs.FS, root string) (*Dataset, error) {
 type load struct {
 	root string
 	ds   *Dataset
-	ids  map[string]bool
-	errs Errors
+	// defined maps every valid id, source or entity, to the file:line of its
+	// definition, so a duplicate can name the first one.
+	defined map[string]string
+	// kinds holds every valid entity id, built while parsing so references
+	// are resolved against one map rather than one rebuilt per file.
+	kinds map[string]kg.Kind
+	// sourceIDs holds every declared source, whether or not its text file
+	// could be read: a missing file is one error, not one per reference.
+	sourceIDs map[string]bool
+	// facts maps the key of every relation and figure to its file:line, to
+	// report duplicates.
+	facts map[string]string
+	// A file that could not be parsed at all hides its ids: references that
+	// might point into it are not reported as dangling.
+	sourcesBroken, entitiesBroken bool
+	errs                          Errors
 }
 
 func (l *load) display(name string) string { return path.Join(l.root, name) }
@@ -73,51 +100,152 @@ func (l *load) reader(name string) *reader {
 	return &reader{file: l.display(name), errs: &l.errs}
 }
 
-func (l *load) parseYAML(fsys fs.FS, name string) (*yaml.Node, error) {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", l.display(name), err)
-	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&doc); err != nil {
-		// The parser stops at its first syntax error and names the line.
-		l.errs = append(l.errs, &Error{File: l.display(name), Line: yamlErrLine(err), Msg: err.Error()})
-		return nil, nil
-	}
-	if len(doc.Content) == 0 {
-		l.errs = append(l.errs, &Error{File: l.display(name), Line: 1, Msg: "empty file"})
-		return nil, nil
-	}
-	return doc.Content[0], nil
+func (l *load) fileError(name string, line int, format string, args ...any) {
+	l.errs = append(l.errs, &Error{File: l.display(name), Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-func yamlErrLine(err error) int {
-	var line int
-	if _, e := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); e == nil {
-		return line
-	}
-	return 1
-}
-
-func (l *load) sources(fsys fs.FS) error {
-	files, err := fs.Glob(fsys, "sources/*.yaml")
+// glob lists dir/*.yaml. A .yml file would be skipped without a word, so it
+// is an error rather than a fact silently missing from the graph.
+func (l *load) glob(fsys fs.FS, dir string) ([]string, error) {
+	files, err := fs.Glob(fsys, dir+"/*.yaml")
 	if err != nil {
-		return fmt.Errorf("load %s: %w", l.root, err)
+		return nil, fmt.Errorf("load %s: %w", l.root, err)
+	}
+	yml, _ := fs.Glob(fsys, dir+"/*.yml")
+	for _, f := range yml {
+		l.fileError(f, 1, "not read: data files end in .yaml; rename it")
 	}
 	if len(files) == 0 {
-		return fmt.Errorf("load %s: no sources/*.yaml files", l.root)
+		return nil, fmt.Errorf("load %s: %w: no %s/*.yaml files", l.root, ErrInvalid, dir)
+	}
+	return files, nil
+}
+
+// parseYAML returns the file's root node, or nil after recording why there is
+// none (empty file, syntax error). broken reports a syntax error, after which
+// the ids the file defines are unknown.
+func (l *load) parseYAML(fsys fs.FS, name string) (n *yaml.Node, broken bool, err error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, false, fmt.Errorf("load %s: %w", l.display(name), err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			l.fileError(name, 1, "empty file")
+			return nil, false, nil
+		}
+		line, msg := syntaxError(b, err)
+		l.fileError(name, line, "%s", syntaxMessage(msg))
+		return nil, true, nil
+	}
+	// A second document would be dropped silently by Decode.
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		line, msg := syntaxError(b, err)
+		l.fileError(name, line, "%s", syntaxMessage(msg))
+		return nil, true, nil
+	default:
+		l.fileError(name, extra.Line, "a second YAML document (after ---): a file holds one mapping")
+	}
+	if len(doc.Content) == 0 {
+		l.fileError(name, 1, "empty file")
+		return nil, false, nil
+	}
+	return doc.Content[0], false, nil
+}
+
+var yamlErrRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// syntaxError returns the line at fault and the message of a YAML syntax
+// error. yaml.v3 names the line where the enclosing block or scalar starts —
+// for parser errors counted from 0 — not the line of the problem, which can be
+// many lines further. That line is a lower bound; the first prefix of the
+// file from there on that fails with the same message ends at the culprit.
+func syntaxError(b []byte, err error) (int, string) {
+	from, msg := splitYAMLError(err)
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	if len(lines) > 20000 { // quadratic below; data files are far smaller
+		return from, msg
+	}
+	for n := from; n <= len(lines); n++ {
+		if e := decodeAll(bytes.Join(lines[:n], nil)); e != nil {
+			if _, m := splitYAMLError(e); m == msg {
+				return n, msg
+			}
+		}
+	}
+	return from, msg
+}
+
+// yamlHints explain the parser's commonest complaints to a data editor.
+var yamlHints = map[string]string{
+	"mapping values are not allowed in this context":  "a value holding \": \" needs quotes, or the line is indented wrongly",
+	"did not find expected key":                       "check the indentation of this line",
+	"did not find expected '-' indicator":             "check the indentation of this line",
+	"did not find expected ',' or ']'":                "a [list] is not closed on this line",
+	"did not find expected ',' or '}'":                "a {mapping} is not closed on this line",
+	"found character that cannot start any token":     "indent with spaces, not tabs; quote a value starting with @ or `",
+	"found unexpected end of stream":                  "a quoted string is not closed",
+	"found a tab character that violates indentation": "indent with spaces, not tabs",
+}
+
+func syntaxMessage(msg string) string {
+	if h, ok := yamlHints[msg]; ok {
+		return fmt.Sprintf("YAML syntax error: %s (%s)", msg, h)
+	}
+	return "YAML syntax error: " + msg
+}
+
+// splitYAMLError splits "yaml: line 3: did not find expected key" into its
+// line (1 when none is given) and message.
+func splitYAMLError(err error) (int, string) {
+	m := yamlErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 1, err.Error()
+	}
+	line, _ := strconv.Atoi(m[1])
+	return max(line, 1), m[2]
+}
+
+func decodeAll(b []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+var languageRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
+func (l *load) sources(fsys fs.FS) error {
+	files, err := l.glob(fsys, "sources")
+	if err != nil {
+		return err
 	}
 	for _, f := range files {
-		n, err := l.parseYAML(fsys, f)
+		n, broken, err := l.parseYAML(fsys, f)
 		if err != nil {
 			return err
 		}
+		l.sourcesBroken = l.sourcesBroken || broken
 		if n == nil {
 			continue
 		}
 		r := l.reader(f)
 		m := r.fields(n, "", "id", "file", "title", "publisher", "date", "language", "rights")
+		if m == nil {
+			l.sourcesBroken = true
+			continue
+		}
 		src := &kg.Source{
 			ID:        r.required(n, m, "id", ""),
 			Title:     r.required(n, m, "title", ""),
@@ -127,28 +255,56 @@ func (l *load) sources(fsys fs.FS) error {
 			Rights:    r.str(m, "rights", "", false),
 		}
 		file := r.required(n, m, "file", "")
-		if src.ID != "" {
+		idOK := false
+		if src.ID == "" {
+			l.sourcesBroken = true
+		} else {
 			if err := kg.ParseSourceID(src.ID); err != nil {
+				// The id its entities files name is unknown: not dangling.
+				l.sourcesBroken = true
 				r.errorf(m["id"], "id", "%v", err)
-			} else if l.ids[src.ID] {
-				r.errorf(m["id"], "id", "duplicate id %q", src.ID)
+			} else if at, dup := l.defined[src.ID]; dup {
+				r.errorf(m["id"], "id", "duplicate id %q, first defined at %s", src.ID, at)
+			} else {
+				l.defined[src.ID] = r.at(m["id"])
+				l.sourceIDs[src.ID] = true
+				idOK = true
 			}
-			l.ids[src.ID] = true
 		}
 		if src.Date != "" {
 			if err := kg.ParseTime(src.Date); err != nil {
 				r.errorf(m["date"], "date", "%v", err)
 			}
 		}
+		if src.Language != "" && !languageRE.MatchString(src.Language) {
+			r.errorf(m["language"], "language", "want a BCP 47 language tag like zh or zh-Hans, got %q", src.Language)
+		}
 		if file == "" {
 			continue
 		}
-		raw, err := fs.ReadFile(fsys, path.Join(path.Dir(f), file))
-		if err != nil {
-			r.errorf(m["file"], "file", "cannot read %s: %v", file, err)
+		if path.Base(file) != file || file == "." || file == ".." {
+			r.errorf(m["file"], "file", "want the name of a file beside this one, got %q", file)
 			continue
 		}
-		text := normalize.Normalize(string(raw))
+		name := path.Join(path.Dir(f), file)
+		raw, err := fs.ReadFile(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			r.errorf(m["file"], "file", "no such file: %s", l.display(name))
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("load %s: %w", l.display(name), err)
+		}
+		if !utf8.Valid(raw) {
+			r.errorf(m["file"], "file", "%s is not UTF-8 text", l.display(name))
+			continue
+		}
+		if !idOK {
+			continue
+		}
+		// A byte order mark is an encoding artefact, not text a quote could
+		// match; offsets count from the first real character.
+		text := normalize.Normalize(strings.TrimPrefix(string(raw), "\ufeff"))
 		src.Text = text.Text
 		l.ds.texts[src.ID] = text
 		l.ds.Sources = append(l.ds.Sources, src)
@@ -165,6 +321,7 @@ type fileEntities struct {
 
 type parsedEntity struct {
 	e         *kg.Entity
+	ok        bool // a valid id seen for the first time: the entity is kept
 	relations []parsedRelation
 	figures   []parsedFigure
 }
@@ -173,36 +330,54 @@ type parsedRelation struct {
 	node, predNode, targetNode *yaml.Node
 	field                      string
 	rel                        kg.Relation
-	quotes                     []*yaml.Node
+	quotes                     []item
 	source                     string
 }
 
 type parsedFigure struct {
+	node   *yaml.Node
 	field  string
 	fig    kg.Figure
-	quotes []*yaml.Node
+	quotes []item
 }
 
 func (l *load) parseEntities(fsys fs.FS, name string) (*fileEntities, error) {
-	n, err := l.parseYAML(fsys, name)
+	n, broken, err := l.parseYAML(fsys, name)
+	l.entitiesBroken = l.entitiesBroken || broken
 	if err != nil || n == nil {
-		return &fileEntities{r: l.reader(name)}, err
+		return nil, err
 	}
 	r := l.reader(name)
-	fe := &fileEntities{r: r}
 	m := r.fields(n, "", "source", "entities")
-	fe.source = r.required(n, m, "source", "")
-	if fe.source != "" && l.ds.texts[fe.source].Text == "" {
-		r.errorf(m["source"], "source", "unknown source %q", fe.source)
+	if m == nil {
+		l.entitiesBroken = true
+		return nil, nil
 	}
-	for i, en := range r.list(m, "entities", "") {
-		fe.entities = append(fe.entities, l.parseEntity(r, en, fmt.Sprintf("entities[%d]", i), fe.source))
+	fe := &fileEntities{r: r}
+	fe.source = r.required(n, m, "source", "")
+	if fe.source != "" && !l.sourceIDs[fe.source] && !l.sourcesBroken {
+		r.errorf(m["source"], "source", "unknown source %q: no sources/*.yaml has this id", fe.source)
+	}
+	if _, ok := m["entities"]; !ok {
+		r.errorf(n, "entities", "missing")
+	}
+	list := r.list(m, "entities", "")
+	if en := m["entities"]; en != nil && en.Kind == yaml.SequenceNode && len(en.Content) == 0 {
+		r.errorf(en, "entities", "empty list: add entities or delete the file")
+	}
+	for i, en := range list {
+		if pe, ok := l.parseEntity(r, en, fmt.Sprintf("entities[%d]", i), fe.source); ok {
+			fe.entities = append(fe.entities, pe)
+		}
 	}
 	return fe, nil
 }
 
-func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) parsedEntity {
+func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) (parsedEntity, bool) {
 	m := r.fields(n, field, "id", "name", "aliases", "pinyin", "category", "description", "identifiers", "relations", "figures")
+	if m == nil {
+		return parsedEntity{}, false
+	}
 	e := &kg.Entity{
 		ID:          r.required(n, m, "id", field),
 		Name:        r.required(n, m, "name", field),
@@ -210,59 +385,92 @@ func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) pa
 		Category:    r.str(m, "category", field, false),
 		Description: r.str(m, "description", field, false),
 	}
-	e.Aliases, _ = r.strs(m, "aliases", field)
+	pe := parsedEntity{e: e}
 	if e.ID != "" {
 		kind, _, err := kg.ParseID(e.ID)
 		switch {
 		case err != nil:
 			r.errorf(m["id"], join(field, "id"), "%v", err)
-		case l.ids[e.ID]:
-			r.errorf(m["id"], join(field, "id"), "duplicate id %q", e.ID)
+		case l.defined[e.ID] != "":
+			// Its kind still lets its relations be checked.
+			e.Kind = kind
+			r.errorf(m["id"], join(field, "id"), "duplicate id %q, first defined at %s", e.ID, l.defined[e.ID])
+		default:
+			e.Kind = kind
+			pe.ok = true
+			l.defined[e.ID] = r.at(m["id"])
+			l.kinds[e.ID] = kind
 		}
-		e.Kind = kind
-		l.ids[e.ID] = true
 	}
-	seen := map[string]bool{e.Name: true}
-	for i, a := range e.Aliases {
-		if seen[a] {
-			r.errorf(m["aliases"].Content[i], fmt.Sprintf("%s.aliases[%d]", field, i), "duplicate name %q", a)
+	aliases := r.strs(m, "aliases", field)
+	seen := map[string]bool{}
+	for _, a := range aliases {
+		switch {
+		case a.Value == e.Name:
+			r.errorf(a.Node, a.Field, "%q is already the name", a.Value)
+		case seen[a.Value]:
+			r.errorf(a.Node, a.Field, "alias %q given twice", a.Value)
+		default:
+			seen[a.Value] = true
+			e.Aliases = append(e.Aliases, a.Value)
 		}
-		seen[a] = true
 	}
+	idents := map[kg.Identifier]bool{}
 	for i, in := range r.list(m, "identifiers", field) {
 		f := fmt.Sprintf("%s.identifiers[%d]", field, i)
 		im := r.fields(in, f, "scheme", "value", "citation")
-		e.Identifiers = append(e.Identifiers, kg.Identifier{
+		if im == nil {
+			continue
+		}
+		id := kg.Identifier{
 			Scheme:   r.required(in, im, "scheme", f),
 			Value:    r.required(in, im, "value", f),
 			Citation: r.required(in, im, "citation", f),
-		})
+		}
+		if id.Scheme != "" && !contains(kg.IdentifierSchemes, id.Scheme) {
+			r.errorf(im["scheme"], join(f, "scheme"), "unknown scheme %q: want one of %s", id.Scheme, strings.Join(kg.IdentifierSchemes, ", "))
+		}
+		// Scheme and value name the identifier's node in the graph.
+		key := kg.Identifier{Scheme: id.Scheme, Value: id.Value}
+		if idents[key] {
+			r.errorf(in, f, "identifier %s %q given twice", id.Scheme, id.Value)
+			continue
+		}
+		idents[key] = true
+		e.Identifiers = append(e.Identifiers, id)
 	}
-	pe := parsedEntity{e: e}
 	for i, rn := range r.list(m, "relations", field) {
-		pe.relations = append(pe.relations, l.parseRelation(r, rn, fmt.Sprintf("%s.relations[%d]", field, i), e.ID, fileSource))
+		if pr, ok := l.parseRelation(r, rn, fmt.Sprintf("%s.relations[%d]", field, i), e.ID, fileSource); ok {
+			pe.relations = append(pe.relations, pr)
+		}
 	}
 	for i, fn := range r.list(m, "figures", field) {
-		pe.figures = append(pe.figures, l.parseFigure(r, fn, fmt.Sprintf("%s.figures[%d]", field, i)))
+		if pf, ok := l.parseFigure(r, fn, fmt.Sprintf("%s.figures[%d]", field, i)); ok {
+			pe.figures = append(pe.figures, pf)
+		}
 	}
-	return pe
+	return pe, true
 }
 
-func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource string) parsedRelation {
+func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource string) (parsedRelation, bool) {
 	m := r.fields(n, field, "predicate", "target", "time", "role", "quantity", "inferred", "quotes", "source")
+	if m == nil {
+		return parsedRelation{}, false
+	}
 	pr := parsedRelation{node: n, predNode: m["predicate"], targetNode: m["target"], field: field, source: fileSource}
 	pr.rel = kg.Relation{
 		Subject:   subject,
 		Predicate: r.required(n, m, "predicate", field),
 		Object:    r.required(n, m, "target", field),
 	}
-	if s := r.str(m, "source", field, false); s != "" {
+	if _, ok := m["source"]; ok {
+		s := r.str(m, "source", field, true)
 		pr.source = s
-		if l.ds.texts[s].Text == "" {
-			r.errorf(m["source"], join(field, "source"), "unknown source %q", s)
+		if s != "" && !l.sourceIDs[s] && !l.sourcesBroken {
+			r.errorf(m["source"], join(field, "source"), "unknown source %q: no sources/*.yaml has this id", s)
 		}
 	}
-	inferred, inferredNodes := r.strs(m, "inferred", field)
+	inferred := r.strs(m, "inferred", field)
 	for _, key := range kg.QualifierKeys {
 		v := r.str(m, key, field, false)
 		if v == "" {
@@ -273,22 +481,24 @@ func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource
 				r.errorf(m[key], join(field, key), "%v", err)
 			}
 		}
-		pr.rel.Qualifiers = append(pr.rel.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: contains(inferred, key)})
+		pr.rel.Qualifiers = append(pr.rel.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: contains(values(inferred), key)})
 	}
-	for i, k := range inferred {
-		if _, ok := m[k]; !ok || !contains(kg.QualifierKeys, k) {
-			r.errorf(inferredNodes[i], fmt.Sprintf("%s.inferred[%d]", field, i), "%q is not a qualifier of this relation", k)
+	for _, it := range inferred {
+		if !contains(kg.QualifierKeys, it.Value) {
+			r.errorf(it.Node, it.Field, "%q is not a qualifier: want one of %s", it.Value, strings.Join(kg.QualifierKeys, ", "))
+		} else if _, ok := pr.rel.Qualifier(it.Value); !ok {
+			r.errorf(it.Node, it.Field, "%q is marked inferred but the relation has no %s", it.Value, it.Value)
 		}
 	}
-	_, pr.quotes = r.strs(m, "quotes", field)
-	if len(pr.quotes) == 0 {
-		r.errorf(n, join(field, "quotes"), "missing: every relation needs a verbatim quote of the source")
-	}
-	return pr
+	pr.quotes = r.quoteList(n, m, field, "relation")
+	return pr, true
 }
 
-func (l *load) parseFigure(r *reader, n *yaml.Node, field string) parsedFigure {
+func (l *load) parseFigure(r *reader, n *yaml.Node, field string) (parsedFigure, bool) {
 	m := r.fields(n, field, "indicator", "stated", "value", "unit", "modifier", "period", "periodInferred", "growthPercent", "quotes")
+	if m == nil {
+		return parsedFigure{}, false
+	}
 	f := kg.Figure{
 		Indicator:      r.required(n, m, "indicator", field),
 		Stated:         r.required(n, m, "stated", field),
@@ -309,95 +519,131 @@ func (l *load) parseFigure(r *reader, n *yaml.Node, field string) parsedFigure {
 			r.errorf(m["period"], join(field, "period"), "%v", err)
 		}
 	} else if f.PeriodInferred {
-		r.errorf(m["periodInferred"], join(field, "periodInferred"), "set without a period")
+		r.errorf(m["periodInferred"], join(field, "periodInferred"), "true but the figure has no period")
 	}
-	pf := parsedFigure{field: field, fig: f}
-	_, pf.quotes = r.strs(m, "quotes", field)
-	if len(pf.quotes) == 0 {
-		r.errorf(n, join(field, "quotes"), "missing: every figure needs a verbatim quote of the source")
-	}
-	return pf
+	pf := parsedFigure{node: n, field: field, fig: f}
+	pf.quotes = r.quoteList(n, m, field, "figure")
+	return pf, true
 }
 
-// resolve checks references and quotes, which need every file parsed first.
+// resolve checks references, duplicates and quotes, which need every file
+// parsed first.
 func (l *load) resolve(fe *fileEntities) {
 	r := fe.r
-	kinds := map[string]kg.Kind{}
-	for _, e := range l.allEntities() {
-		kinds[e] = kindOf(e)
-	}
 	for _, pe := range fe.entities {
-		if pe.e.ID == "" || pe.e.Kind == "" {
-			continue
+		if pe.ok {
+			l.ds.Entities = append(l.ds.Entities, pe.e)
 		}
-		l.ds.Entities = append(l.ds.Entities, pe.e)
+		// The relations and figures of an entity with a bad id are still
+		// checked, so fixing the id does not reveal a second round of errors.
 		for _, pr := range pe.relations {
-			rel := pr.rel
-			ok := true
-			p, known := kg.LookupPredicate(rel.Predicate)
-			if rel.Predicate != "" && !known {
-				r.errorf(pr.predNode, join(pr.field, "predicate"), "unknown predicate %q (see kg/vocab.go)", rel.Predicate)
-				ok = false
+			if rel, ok := l.resolveRelation(r, pe, pr); ok && pe.ok {
+				l.ds.Relations = append(l.ds.Relations, rel)
 			}
-			if rel.Object != "" {
-				if _, _, err := kg.ParseID(rel.Object); err != nil {
-					r.errorf(pr.targetNode, join(pr.field, "target"), "%v", err)
-					ok = false
-				} else if _, exists := kinds[rel.Object]; !exists {
-					r.errorf(pr.targetNode, join(pr.field, "target"), "no entity has id %q", rel.Object)
-					ok = false
-				} else if rel.Object == rel.Subject {
-					r.errorf(pr.targetNode, join(pr.field, "target"), "a relation to itself")
-					ok = false
-				}
-			}
-			if ok && known && !p.Allows(pe.e.Kind, kinds[rel.Object]) {
-				r.errorf(pr.predNode, join(pr.field, "predicate"), "%s does not link a %s to a %s", rel.Predicate, pe.e.Kind, kinds[rel.Object])
-			}
-			rel.Evidence = l.quotes(r, pr.quotes, pr.field, pr.source)
-			rc := rel
-			l.ds.Relations = append(l.ds.Relations, &rc)
 		}
 		for _, pf := range pe.figures {
-			pf.fig.Evidence = l.quotes(r, pf.quotes, pf.field, fe.source)
-			l.ds.Figures[pe.e.ID] = append(l.ds.Figures[pe.e.ID], pf.fig)
+			if pe.ok && pf.fig.Indicator != "" && pf.fig.Stated != "" {
+				key := "figure\x00" + figureKey(pe.e.ID, pf.fig)
+				if at, dup := l.facts[key]; dup {
+					r.errorf(pf.node, pf.field, "duplicate figure: the same indicator, period and stated value as at %s; merge their quotes into one", at)
+				} else {
+					l.facts[key] = r.at(pf.node)
+				}
+			}
+			pf.fig.Evidence = l.quotes(r, pf.quotes, fe.source)
+			if pe.ok {
+				l.ds.Figures[pe.e.ID] = append(l.ds.Figures[pe.e.ID], pf.fig)
+			}
 		}
 	}
 }
 
-func (l *load) allEntities() []string {
-	var out []string
-	for id := range l.ids {
-		if !strings.HasPrefix(id, kg.SourceKind+"/") {
-			out = append(out, id)
+func (l *load) resolveRelation(r *reader, pe parsedEntity, pr parsedRelation) (*kg.Relation, bool) {
+	rel := pr.rel
+	ok := rel.Predicate != "" && rel.Object != ""
+	p, known := kg.LookupPredicate(rel.Predicate)
+	if rel.Predicate != "" && !known {
+		r.errorf(pr.predNode, join(pr.field, "predicate"), "unknown predicate %q: not in the vocabulary (kg/vocab.go, listed in README.md)", rel.Predicate)
+		ok = false
+	}
+	var objKind kg.Kind
+	if rel.Object != "" {
+		if _, _, err := kg.ParseID(rel.Object); err != nil {
+			r.errorf(pr.targetNode, join(pr.field, "target"), "%v", err)
+			ok = false
+		} else if k, exists := l.kinds[rel.Object]; !exists {
+			if !l.entitiesBroken {
+				r.errorf(pr.targetNode, join(pr.field, "target"), "no entity has id %q", rel.Object)
+			}
+			ok = false
+		} else if rel.Object == rel.Subject {
+			r.errorf(pr.targetNode, join(pr.field, "target"), "a relation from an entity to itself")
+			ok = false
+		} else {
+			objKind = k
 		}
 	}
-	return out
+	if ok && pe.e.Kind != "" && !p.Allows(pe.e.Kind, objKind) {
+		r.errorf(pr.predNode, join(pr.field, "predicate"), "%s cannot link %s → %s: it links %s → %s",
+			rel.Predicate, pe.e.Kind, objKind, kindsOrAny(p.Domain), kindsOrAny(p.Range))
+		ok = false
+	}
+	// One statement node per subject, predicate, object and qualifiers: a
+	// second listing would merge into the first with its own quotes and
+	// inferred flags, so it is refused.
+	if ok && pe.ok {
+		key := "relation\x00" + statementKey(&rel)
+		if at, dup := l.facts[key]; dup {
+			r.errorf(pr.node, pr.field, "duplicate relation: the same predicate, target and qualifiers as at %s; merge their quotes into one", at)
+			ok = false
+		} else {
+			l.facts[key] = r.at(pr.node)
+		}
+	}
+	rel.Evidence = l.quotes(r, pr.quotes, pr.source)
+	return &rel, ok
 }
 
-func kindOf(id string) kg.Kind {
-	k, _, _ := strings.Cut(id, "/")
-	return kg.Kind(k)
+func kindsOrAny(ks []kg.Kind) string {
+	if len(ks) == 0 {
+		return "any kind"
+	}
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, " or ")
 }
 
 // quotes finds each quote in the source's normalised text; a quote must occur
 // exactly once, so its offsets say which sentence supports the fact.
-func (l *load) quotes(r *reader, nodes []*yaml.Node, field, source string) []kg.Evidence {
+func (l *load) quotes(r *reader, items []item, source string) []kg.Evidence {
 	text, ok := l.ds.texts[source]
 	if !ok {
+		// An unknown source or an unreadable text file, reported already.
 		return nil
 	}
 	var out []kg.Evidence
-	for i, n := range nodes {
-		f := fmt.Sprintf("%s.quotes[%d]", field, i)
-		hits := text.Find(n.Value)
+	seen := map[string]bool{}
+	for _, it := range items {
+		if seen[it.Value] {
+			r.errorf(it.Node, it.Field, "the same quote twice: %q", it.Value)
+			continue
+		}
+		seen[it.Value] = true
+		hits := text.Find(it.Value)
 		switch len(hits) {
 		case 0:
-			r.errorf(n, f, "quote not found in %s: %q", source, n.Value)
+			r.errorf(it.Node, it.Field, "quote not found in the normalised text of %s: %q", source, it.Value)
 		case 1:
-			out = append(out, kg.Evidence{Quote: n.Value, Start: hits[0][0], End: hits[0][1], Source: source})
+			out = append(out, kg.Evidence{Quote: it.Value, Start: hits[0][0], End: hits[0][1], Source: source})
 		default:
-			r.errorf(n, f, "quote occurs %d times in %s; lengthen it until it is unique: %q", len(hits), source, n.Value)
+			at := make([]string, len(hits))
+			for i, h := range hits {
+				at[i] = fmt.Sprint(h[0])
+			}
+			r.errorf(it.Node, it.Field, "quote occurs %d times in %s (at code points %s); lengthen it until it is unique: %q",
+				len(hits), source, strings.Join(at, ", "), it.Value)
 		}
 	}
 	return out

@@ -73,8 +73,7 @@ func (ds *Dataset) Quads() []quad.Quad {
 		}
 		b.evidence(st, r.Evidence)
 	}
-	sort.Slice(b.quads, func(i, j int) bool { return b.quads[i].NQuad() < b.quads[j].NQuad() })
-	return dedup(b.quads)
+	return sortDedup(b.quads)
 }
 
 // Version is a content hash of the dataset's quads: the graph version the API
@@ -111,13 +110,25 @@ func (b *quadBuilder) evidence(owner quad.Value, evs []kg.Evidence) {
 	}
 }
 
-func dedup(qs []quad.Quad) []quad.Quad {
-	out := qs[:0]
+// sortDedup sorts quads by their N-Quads line and drops repeats. The lines
+// are built once: building them in the comparison, the text of a source
+// included, took most of a load.
+func sortDedup(qs []quad.Quad) []quad.Quad {
+	type keyed struct {
+		key string
+		q   quad.Quad
+	}
+	ks := make([]keyed, len(qs))
 	for i, q := range qs {
-		if i > 0 && q == qs[i-1] {
+		ks[i] = keyed{q.NQuad(), q}
+	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
+	out := make([]quad.Quad, 0, len(ks))
+	for i, k := range ks {
+		if i > 0 && k.key == ks[i-1].key {
 			continue
 		}
-		out = append(out, q)
+		out = append(out, k.q)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -23,14 +24,20 @@ func (r *reader) errorf(n *yaml.Node, field, format string, args ...any) {
 	*r.errs = append(*r.errs, &Error{File: r.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
+// at is the file:line of n, for errors that point at a second place.
+func (r *reader) at(n *yaml.Node) string { return fmt.Sprintf("%s:%d", r.file, n.Line) }
+
 // fields checks that n is a mapping whose keys are all in known and returns
-// its values by key; prefix names the field path for errors.
+// its values by key; prefix names the field path for errors. It returns nil
+// when n is not a mapping, so callers skip it instead of reporting each of
+// its fields missing.
 func (r *reader) fields(n *yaml.Node, prefix string, known ...string) map[string]*yaml.Node {
-	out := map[string]*yaml.Node{}
 	if n.Kind != yaml.MappingNode {
-		r.errorf(n, prefix, "want a mapping, got %s", kindName(n))
-		return out
+		r.errorf(n, prefix, "want a mapping (key: value lines), got %s", kindName(n))
+		return nil
 	}
+	out := map[string]*yaml.Node{}
+	keys := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := join(prefix, k.Value)
@@ -38,10 +45,12 @@ func (r *reader) fields(n *yaml.Node, prefix string, known ...string) map[string
 			r.errorf(k, name, "unknown field (want one of %s)", strings.Join(known, ", "))
 			continue
 		}
-		if _, dup := out[k.Value]; dup {
-			r.errorf(k, name, "field given twice")
+		// yaml.v3 keeps both keys in a Node; one value would be lost.
+		if first, dup := keys[k.Value]; dup {
+			r.errorf(k, name, "field given twice (first at line %d)", first.Line)
 			continue
 		}
+		keys[k.Value] = k
 		out[k.Value] = v
 	}
 	return out
@@ -55,11 +64,15 @@ func (r *reader) str(m map[string]*yaml.Node, key, prefix string, required bool)
 		}
 		return ""
 	}
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+	if n.Kind != yaml.ScalarNode {
 		r.errorf(n, join(prefix, key), "want a string, got %s", kindName(n))
 		return ""
 	}
+	// A key with nothing after it ("name:") is an empty value, not a type error.
 	v := strings.TrimSpace(n.Value)
+	if n.Tag == "!!null" {
+		v = ""
+	}
 	if v == "" && required {
 		r.errorf(n, join(prefix, key), "empty")
 	}
@@ -75,31 +88,61 @@ func (r *reader) required(owner *yaml.Node, m map[string]*yaml.Node, key, prefix
 	return r.str(m, key, prefix, true)
 }
 
-func (r *reader) strs(m map[string]*yaml.Node, key, prefix string) ([]string, []*yaml.Node) {
+// item is one string of a list with the node and field path it came from, so
+// errors about it name its own line and index even when a sibling was skipped.
+type item struct {
+	Value string
+	Node  *yaml.Node
+	Field string
+}
+
+// strs reads a list of strings. Values are trimmed like single strings, so a
+// quote or alias is never stored with stray spaces around it.
+func (r *reader) strs(m map[string]*yaml.Node, key, prefix string) []item {
 	n, ok := m[key]
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
 		r.errorf(n, join(prefix, key), "want a list, got %s", kindName(n))
-		return nil, nil
+		return nil
 	}
-	var out []string
-	var nodes []*yaml.Node
+	var out []item
 	for i, c := range n.Content {
 		f := fmt.Sprintf("%s[%d]", join(prefix, key), i)
 		if c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
 			r.errorf(c, f, "want a string, got %s", kindName(c))
 			continue
 		}
-		if strings.TrimSpace(c.Value) == "" {
+		v := strings.TrimSpace(c.Value)
+		if v == "" {
 			r.errorf(c, f, "empty")
 			continue
 		}
-		out = append(out, c.Value)
-		nodes = append(nodes, c)
+		out = append(out, item{Value: v, Node: c, Field: f})
 	}
-	return out, nodes
+	return out
+}
+
+// quoteList reads the quotes every relation and figure must have.
+func (r *reader) quoteList(owner *yaml.Node, m map[string]*yaml.Node, prefix, what string) []item {
+	n, ok := m["quotes"]
+	if !ok {
+		r.errorf(owner, join(prefix, "quotes"), "missing: every %s needs at least one verbatim quote of the source", what)
+		return nil
+	}
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		r.errorf(n, join(prefix, "quotes"), "empty: every %s needs at least one verbatim quote of the source", what)
+	}
+	return r.strs(m, "quotes", prefix)
+}
+
+func values(items []item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.Value
+	}
+	return out
 }
 
 func (r *reader) float(m map[string]*yaml.Node, key, prefix string) (float64, bool) {
@@ -107,9 +150,14 @@ func (r *reader) float(m map[string]*yaml.Node, key, prefix string) (float64, bo
 	if !ok {
 		return 0, false
 	}
-	v, err := strconv.ParseFloat(n.Value, 64)
-	if n.Kind != yaml.ScalarNode || err != nil {
-		r.errorf(n, join(prefix, key), "want a number, got %q", n.Value)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		r.errorf(n, join(prefix, key), "want a number like 3.9, got %s", kindName(n))
+		return 0, false
+	}
+	// ParseFloat also takes NaN and Inf, which are no figure a page states.
+	v, err := strconv.ParseFloat(strings.TrimSpace(n.Value), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		r.errorf(n, join(prefix, key), "want a number like 3.9 (no unit, %%, or Chinese numerals), got %q", n.Value)
 		return 0, false
 	}
 	return v, true
@@ -120,13 +168,15 @@ func (r *reader) boolean(m map[string]*yaml.Node, key, prefix string) bool {
 	if !ok {
 		return false
 	}
-	switch n.Value {
-	case "true":
-		return true
-	case "false":
-		return false
+	if n.Kind == yaml.ScalarNode {
+		switch n.Value {
+		case "true", "True", "TRUE":
+			return true
+		case "false", "False", "FALSE":
+			return false
+		}
 	}
-	r.errorf(n, join(prefix, key), "want true or false, got %q", n.Value)
+	r.errorf(n, join(prefix, key), "want true or false, got %s", kindName(n))
 	return false
 }
 
