@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -39,6 +40,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case len(args) > 0 && args[0] == "validate":
 		err = runValidate(args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "check":
+		err = runCheck(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "load":
 		err = runLoad(ctx, args[1:], stdout, stderr)
 	default:
@@ -84,6 +87,16 @@ type Main struct {
 	Poll            time.Duration
 	ShutdownTimeout time.Duration
 
+	// Exposure limits: each refusal is a GraphQL error with a code.
+	MaxDepth      int           // deepest field nesting of a query (0: no limit)
+	MaxComplexity int           // largest query cost, see graph.Measure (0: no limit)
+	MaxAliases    int           // most aliased fields in a query (0: no limit)
+	MaxTokens     int           // most lexical tokens in a query document (0: no limit)
+	MaxBody       int64         // largest request body in bytes (0: no limit)
+	Timeout       time.Duration // deadline of one GraphQL request (0: none)
+	ReadTimeout   time.Duration // to read a whole request, headers and body
+	WriteTimeout  time.Duration // from the end of the request headers to the end of the response
+
 	store    *store.Store
 	server   *http.Server
 	listener net.Listener
@@ -101,6 +114,14 @@ func NewMain() *Main {
 		Introspection:   true,
 		Poll:            2 * time.Second,
 		ShutdownTimeout: 10 * time.Second,
+		MaxDepth:        12,
+		MaxComplexity:   50000,
+		MaxAliases:      30,
+		MaxTokens:       10000,
+		MaxBody:         1 << 20,
+		Timeout:         10 * time.Second,
+		ReadTimeout:     15 * time.Second,
+		WriteTimeout:    30 * time.Second,
 	}
 }
 
@@ -112,17 +133,26 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.StoreSpec, "store", m.StoreSpec, "quad store: memory, bolt:DIR or postgres://…; an empty persistent store is filled with the data at first start")
 	fs.StringVar(&m.BaseIRI, "base-iri", "", "base of public IRIs: {base}/id/{kind}/{slug} (default http:// + the listen address)")
 	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
-	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size (`first`) a query may ask for")
+	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size `n` a query may ask for with first: n; above it is an error, not clamped")
 	fs.BoolVar(&m.Playground, "playground", m.Playground, "serve the GraphiQL playground at /")
 	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
 	fs.DurationVar(&m.Poll, "poll", m.Poll, "how often to look for a graph version loaded by another process (persistent stores; 0: never)")
 	fs.DurationVar(&m.ShutdownTimeout, "shutdown-timeout", m.ShutdownTimeout, "how long to let requests finish on shutdown")
+	fs.IntVar(&m.MaxDepth, "max-depth", m.MaxDepth, "deepest nesting of fields a query may have (0: no limit)")
+	fs.IntVar(&m.MaxComplexity, "max-complexity", m.MaxComplexity, "largest `cost` a query may have: each field costs 1, a list multiplies the cost of its fields by its first: (by 10 without one) (0: no limit)")
+	fs.IntVar(&m.MaxAliases, "max-aliases", m.MaxAliases, "most fields a query may select under an alias (0: no limit)")
+	fs.IntVar(&m.MaxTokens, "max-tokens", m.MaxTokens, "most lexical tokens a query document may have (0: no limit)")
+	fs.Int64Var(&m.MaxBody, "max-body", m.MaxBody, "largest request body (or GET query string) in `bytes`; larger is refused with 413 (0: no limit)")
+	fs.DurationVar(&m.Timeout, "timeout", m.Timeout, "deadline of one GraphQL request; a query past it fails with code TIMEOUT (0: none)")
+	fs.DurationVar(&m.ReadTimeout, "read-timeout", m.ReadTimeout, "time to read a whole request, headers and body")
+	fs.DurationVar(&m.WriteTimeout, "write-timeout", m.WriteTimeout, "time to write a response, from the end of the request headers; must exceed -timeout")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `civicgraph serves a knowledge graph of civic documents over GraphQL.
 
 Usage:
   civicgraph [flags]                    serve (POST/GET /graphql, playground at /, /healthz, /readyz)
   civicgraph validate [DATA_DIR]        check a data folder; errors name file:line and field
+  civicgraph check [DATA_DIR]           report coverage and likely misses of the data; non-zero when any is open
   civicgraph load -store S [DATA_DIR]   write a data folder into a persistent store as its new version
 
 Flags (serve; -flag and --flag both work):
@@ -141,6 +171,23 @@ Flags (serve; -flag and --flag both work):
 	}
 	if m.MaxFirst < 1 {
 		return fmt.Errorf("%w: -max-first must be at least 1", errUsage)
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"max-depth", int64(m.MaxDepth)}, {"max-complexity", int64(m.MaxComplexity)}, {"max-aliases", int64(m.MaxAliases)},
+		{"max-tokens", int64(m.MaxTokens)}, {"max-body", m.MaxBody}, {"timeout", int64(m.Timeout)}} {
+		if f.v < 0 {
+			return fmt.Errorf("%w: -%s must not be negative", errUsage, f.name)
+		}
+	}
+	if m.ReadTimeout <= 0 || m.WriteTimeout <= 0 {
+		return fmt.Errorf("%w: -read-timeout and -write-timeout must be positive", errUsage)
+	}
+	// A response cut off by the write timeout is a dropped connection, not
+	// the TIMEOUT error the request deadline gives.
+	if m.Timeout > 0 && m.WriteTimeout <= m.Timeout {
+		return fmt.Errorf("%w: -write-timeout (%s) must exceed -timeout (%s)", errUsage, m.WriteTimeout, m.Timeout)
 	}
 	return nil
 }
@@ -162,11 +209,14 @@ func (m *Main) Run(ctx context.Context) error {
 		m.BaseIRI = "http://" + publicAddr(ln.Addr().String())
 	}
 	m.server = &http.Server{
-		Handler:           m.routes(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		Handler: recoverPanics(m.routes()),
+		// Slow clients cannot hold a connection: the headers within
+		// ReadHeaderTimeout, the whole request within -read-timeout.
+		ReadHeaderTimeout: min(readHeaderTimeout, m.ReadTimeout),
+		ReadTimeout:       m.ReadTimeout,
+		WriteTimeout:      m.WriteTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
 	pollCtx, cancel := context.WithCancel(context.Background())
@@ -188,7 +238,12 @@ func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 func (m *Main) routes() http.Handler {
 	iris := kg.NewIRIs(m.BaseIRI)
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(graph.Config{Store: m.store, IRIs: iris, MaxFirst: m.MaxFirst, Introspection: m.Introspection})
+	gql := graph.NewHandler(graph.Config{
+		Store: m.store, IRIs: iris, MaxFirst: m.MaxFirst, Introspection: m.Introspection,
+		Limits:  graph.Limits{MaxDepth: m.MaxDepth, MaxComplexity: m.MaxComplexity, MaxAliases: m.MaxAliases, MaxTokens: m.MaxTokens},
+		MaxBody: m.MaxBody,
+		Timeout: m.Timeout,
+	})
 	mux.Handle("/graphql", gql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -199,6 +254,37 @@ func (m *Main) routes() http.Handler {
 		mux.Handle("/", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "civicgraph", Examples: examples}))
 	}
 	return mux
+}
+
+// Fixed HTTP server settings: generous for any client, short for a slow
+// or idle one.
+const (
+	readHeaderTimeout = 5 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 1 << 20 // a GET query travels in the URL
+)
+
+// recoverPanics keeps a panic in any handler from dropping the connection:
+// it is logged with its stack and answered with a 500 that names no
+// internals. (GraphQL requests recover inside graph's transport first, with
+// a GraphQL error.)
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			p := recover()
+			if p == nil {
+				return
+			}
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			slog.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`+"\n")
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ready reports whether the store answers and a graph is served.
@@ -219,6 +305,7 @@ func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer g.Release()
+	w.Header().Set("X-Graph-Version", g.Version())
 	fmt.Fprintf(w, `{"status":"ready","store":%q,"graphVersion":%q}`+"\n", m.store.String(), g.Version())
 }
 

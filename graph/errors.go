@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -38,9 +39,11 @@ func Errorf(code Code, format string, args ...any) *Error {
 }
 
 // PresentError is the one error presenter: coded errors keep their message
-// and carry their code; a deadline is TIMEOUT; gqlgen's own validation and
-// parse errors keep theirs; anything else is logged and shown as "internal
-// error", so no internals leak.
+// and carry their code; a deadline is TIMEOUT; gqlgen's own parse and
+// validation errors keep their message and become BAD_USER_INPUT (its token
+// limit LIMIT_EXCEEDED), so that clients only ever see the contract's codes;
+// anything else is logged and shown as "internal error", so no internals
+// leak.
 func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	var coded *Error
@@ -49,15 +52,26 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	case errors.As(err, &coded):
 		gerr.Message = coded.Msg
 		setCode(gerr, coded.Code)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The second: a store error that lost its cause, once the request's
+		// deadline has passed, is that deadline.
 		gerr.Message = "the query took too long"
 		setCode(gerr, Timeout)
 	case errors.As(err, &existing) && existing.Err == nil:
-		// Produced by gqlgen itself (validation, parsing, limits): its
-		// message is meant for the client.
-		if gerr.Extensions == nil || gerr.Extensions["code"] == nil {
+		// Produced by gqlgen or the parser (parse, validation, variable
+		// coercion): its message is meant for the client.
+		switch code, _ := gerr.Extensions["code"].(string); {
+		case strings.HasPrefix(gerr.Message, "exceeded token limit"):
+			setCode(gerr, LimitExceeded)
+		case strings.Contains(code, "LIMIT_EXCEEDED"):
+			setCode(gerr, LimitExceeded)
+		case !contractCodes[Code(code)]:
 			setCode(gerr, BadUserInput)
 		}
+	case errors.Is(err, context.Canceled):
+		// The client went away or the server is stopping: nobody to tell.
+		gerr.Message = "the request was cancelled"
+		setCode(gerr, Unavailable)
 	default:
 		slog.ErrorContext(ctx, "resolver failed", "path", gerr.Path.String(), "err", err)
 		gerr.Message = "internal error"
@@ -65,6 +79,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	return gerr
 }
+
+var contractCodes = map[Code]bool{BadUserInput: true, LimitExceeded: true, Timeout: true,
+	Unauthenticated: true, Unavailable: true, Internal: true}
 
 func setCode(e *gqlerror.Error, code Code) {
 	if e.Extensions == nil {

@@ -8,10 +8,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/civicgraph/civicgraph/graph/generated"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/store"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Config is what the GraphQL endpoint needs.
@@ -22,6 +23,14 @@ type Config struct {
 	Introspection bool // whether clients may read the schema
 	// BatchWait is how long a dataloader gathers keys (DefaultBatchWait when 0).
 	BatchWait time.Duration
+	// Limits bound depth, complexity, aliases and tokens; zero fields are no
+	// limit.
+	Limits Limits
+	// MaxBody is the largest POST body (or GET query string) in bytes; 0 is
+	// no limit.
+	MaxBody int64
+	// Timeout is the deadline of one request; 0 is none.
+	Timeout time.Duration
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only), each
@@ -31,11 +40,15 @@ func NewHandler(cfg Config) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{
 		Resolvers: &Resolver{IRIs: cfg.IRIs, MaxFirst: cfg.MaxFirst},
 	}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{maxBody: cfg.MaxBody, timeout: cfg.Timeout, maxTokens: cfg.Limits.MaxTokens})
+	// Parsed and validated documents, by query text: a repeated query skips
+	// both. They do not depend on the graph version.
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(limitsExtension{limits: cfg.Limits, maxFirst: cfg.MaxFirst, introspection: cfg.Introspection})
 	srv.SetErrorPresenter(PresentError)
 	srv.SetRecoverFunc(Recover)
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -64,24 +77,4 @@ func withGraph(st *store.Store, wait time.Duration, next http.Handler) http.Hand
 		w.Header().Set("X-Graph-Version", g.Version())
 		next.ServeHTTP(w, r.WithContext(WithGraph(r.Context(), g, wait)))
 	})
-}
-
-// writeError answers a request that never reached GraphQL execution with a
-// GraphQL error body.
-func writeError(w http.ResponseWriter, status int, code Code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write([]byte(`{"errors":[{"message":` + quote(msg) + `,"extensions":{"code":"` + string(code) + `"}}],"data":null}`))
-}
-
-func quote(s string) string {
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
-	for _, c := range []byte(s) {
-		if c == '"' || c == '\\' {
-			b = append(b, '\\')
-		}
-		b = append(b, c)
-	}
-	return string(append(b, '"'))
 }
