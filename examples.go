@@ -2,9 +2,12 @@ package main
 
 import "github.com/civicgraph/civicgraph/playground"
 
-// examples are the queries the playground offers a newcomer, first opened first.
+// examples are the queries the playground offers a newcomer, first opened
+// first. Each is one named query: the browser test (playground_e2e_test.go)
+// runs every one in chromium and compares its result with the API's. Keep the
+// comment lines short, so they fit the editor of a laptop-sized window.
 var examples = []playground.Example{
-	{Name: "马善祥's honours", Query: `# Which honours did 马善祥 receive, when, and which sentence says so?
+	{Name: "马善祥's honours", Query: `# 马善祥's honours: when, and which sentence says so.
 query HonoursOfMaShanxiang {
   entity(id: "person/ma-shanxiang") {
     name
