@@ -5,7 +5,8 @@ package data
 
 import "embed"
 
-// FS is the data folder: sources/ and entities/.
+// FS is the data folder: sources/, entities/ and waivers.yaml (the likely
+// misses `civicgraph check` accepts).
 //
-//go:embed sources entities
+//go:embed sources entities waivers.yaml
 var FS embed.FS

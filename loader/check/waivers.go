@@ -276,7 +276,7 @@ func (r *Report) applyWaivers(texts map[string][]rune) {
 			}
 		}
 		if len(w.Waived) == 0 {
-			fail(w.textLine, "text", "%q matches no open warning: every likely miss in it is quoted or waived above; remove the waiver", w.Text)
+			fail(w.textLine, "text", "%q matches no open warning: any likely miss in it is quoted, or waived by a waiver above; remove this one", w.Text)
 		}
 	}
 }
