@@ -136,6 +136,7 @@ func TestCommands(t *testing.T) {
 			"testdata/bad/entities/people.yaml:12: entities[1].name: empty",
 		}},
 		{"ErrValidateMissingDir", []string{"validate", "testdata/none"}, 1, nil, []string{"testdata/none"}},
+		{"OKCheckEmbedded", []string{"check"}, 0, []string{"entities"}, nil},
 		{"OKHelp", []string{"-h"}, 0, nil, []string{"-addr", "-store", "-base-iri", "validate", "load"}},
 		{"ErrUnknownFlag", []string{"-nope"}, 2, nil, []string{"flag provided but not defined"}},
 		{"ErrLoadWithoutStore", []string{"load"}, 2, nil, []string{"Usage: civicgraph load"}},
