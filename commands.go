@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 
 	"github.com/civicgraph/civicgraph/data"
@@ -109,15 +110,18 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *spec, func() (*loader.Dataset, error) { return ds, nil })
+	version, err := store.LoadInto(ctx, *spec, ds)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	version, err := st.Load(ctx, ds)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "loaded version %s into %s\n", version, st)
+	fmt.Fprintf(stdout, "loaded version %s into %s\n", version, redact(*spec))
 	return nil
+}
+
+// redact hides a password in a store URL before it is printed.
+func redact(spec string) string {
+	if u, err := url.Parse(spec); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return spec
 }

@@ -4,9 +4,12 @@
 package loader
 
 import (
+	"sync"
+
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/cayleygraph/quad"
 	"io"
 	"io/fs"
 	"path"
@@ -28,6 +31,10 @@ type Dataset struct {
 	Relations []*kg.Relation
 	Figures   map[string][]kg.Figure // by entity id
 	texts     map[string]normalize.Text
+
+	once    sync.Once // builds quads and version
+	quads   []quad.Quad
+	version string
 }
 
 // Load reads and validates the data folder fsys. root only names the folder in

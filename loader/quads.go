@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,22 @@ import (
 // statements, evidence and figures are hashes of their content, so writing the
 // same dataset twice yields the same quads and adds nothing.
 func (ds *Dataset) Quads() []quad.Quad {
+	ds.once.Do(ds.build)
+	return slices.Clone(ds.quads)
+}
+
+// build makes the quads and the version once: a Dataset does not change
+// after Load, and both are needed by every write.
+func (ds *Dataset) build() {
+	ds.quads = ds.makeQuads()
+	h := sha256.New()
+	for _, q := range ds.quads {
+		fmt.Fprintln(h, q.NQuad())
+	}
+	ds.version = hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func (ds *Dataset) makeQuads() []quad.Quad {
 	var b quadBuilder
 	for _, s := range ds.Sources {
 		n := quad.IRI(s.ID)
@@ -79,11 +96,8 @@ func (ds *Dataset) Quads() []quad.Quad {
 // Version is a content hash of the dataset's quads: the graph version the API
 // reports, equal for equal data on every store.
 func (ds *Dataset) Version() string {
-	h := sha256.New()
-	for _, q := range ds.Quads() {
-		fmt.Fprintln(h, q.NQuad())
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	ds.once.Do(ds.build)
+	return ds.version
 }
 
 type quadBuilder struct{ quads []quad.Quad }

@@ -11,7 +11,8 @@ import (
 )
 
 // memory keeps generations in Cayley's in-memory store; only the current one
-// and those still being read are kept.
+// and those still being read are kept. One process owns it, so the Store's
+// own mutex is all the locking it needs.
 type memory struct {
 	mu   sync.Mutex
 	seq  int
@@ -29,9 +30,14 @@ func (m *memory) current(context.Context) (string, error) {
 	return m.cur, nil
 }
 
-func (m *memory) build(_ context.Context, ds *loader.Dataset) (string, error) {
+func (m *memory) lock(context.Context) (func(), error) { return func() {}, nil }
+
+func (m *memory) build(ctx context.Context, ds *loader.Dataset, _ string) (string, error) {
 	qs := memstore.New()
 	if err := loader.Write(qs, ds); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
 		return "", err
 	}
 	m.mu.Lock()
@@ -45,9 +51,24 @@ func (m *memory) build(_ context.Context, ds *loader.Dataset) (string, error) {
 func (m *memory) publish(_ context.Context, gen string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := m.gens[gen]; !ok {
+		return fmt.Errorf("no generation %s", gen)
+	}
 	m.cur = gen
 	return nil
 }
+
+func (m *memory) discard(gen string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if gen != m.cur {
+		delete(m.gens, gen)
+	}
+}
+
+// prune has nothing to do: a generation is dropped when its last reader
+// releases it.
+func (m *memory) prune(context.Context, ...string) {}
 
 func (m *memory) open(_ context.Context, gen string) (graph.QuadStore, func(), error) {
 	m.mu.Lock()
@@ -59,7 +80,9 @@ func (m *memory) open(_ context.Context, gen string) (graph.QuadStore, func(), e
 	return qs, func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		delete(m.gens, gen)
+		if gen != m.cur {
+			delete(m.gens, gen)
+		}
 	}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
@@ -32,10 +33,20 @@ var (
 type backend interface {
 	// current names the published generation, "" when there is none.
 	current(ctx context.Context) (string, error)
-	// build writes ds as a new generation beside the current one.
-	build(ctx context.Context, ds *loader.Dataset) (string, error)
+	// lock serialises loads across every process sharing the store, so two
+	// loads never publish or prune under each other. The lock dies with its
+	// process, so a killed load never leaves the store locked.
+	lock(ctx context.Context) (unlock func(), err error)
+	// build writes ds as a new generation beside the current one; on error
+	// it leaves nothing behind.
+	build(ctx context.Context, ds *loader.Dataset, version string) (string, error)
 	// publish makes gen current, atomically.
 	publish(ctx context.Context, gen string) error
+	// discard removes an unpublished generation.
+	discard(gen string)
+	// prune removes generations left by earlier or killed loads, except the
+	// current one, those in keep and any another reader still has open.
+	prune(ctx context.Context, keep ...string)
 	// open opens a generation for reading.
 	open(ctx context.Context, gen string) (graph.QuadStore, func(), error)
 	ping(ctx context.Context) error
@@ -47,8 +58,8 @@ type backend interface {
 // when a load publishes it.
 type Store struct {
 	b      backend
-	mu     sync.Mutex // serialises loads and switches
-	gen    string
+	mu     sync.Mutex // serialises loads and switches; guards gen
+	gen    string     // the generation cur was opened from
 	cur    atomic.Pointer[Graph]
 	closed atomic.Bool
 }
@@ -62,32 +73,35 @@ func Open(ctx context.Context, spec string, seed func() (*loader.Dataset, error)
 		return nil, err
 	}
 	s := &Store{b: b}
-	gen, err := b.current(ctx)
-	if err != nil {
-		b.close()
-		return nil, fmt.Errorf("open %s: %w", b, err)
-	}
-	if gen == "" {
-		if seed == nil {
-			b.close()
-			return nil, fmt.Errorf("open %s: %w", b, ErrEmpty)
-		}
-		ds, err := seed()
-		if err != nil {
-			b.close()
-			return nil, fmt.Errorf("open %s: seed: %w", b, err)
-		}
-		if _, err := s.Load(ctx, ds); err != nil {
-			b.close()
-			return nil, err
-		}
-		return s, nil
-	}
-	if err := s.switchTo(ctx, gen); err != nil {
-		b.close()
-		return nil, fmt.Errorf("open %s: %w", b, err)
+	if err := s.start(ctx, seed); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
+}
+
+func (s *Store) start(ctx context.Context, seed func() (*loader.Dataset, error)) error {
+	gen, err := s.b.current(ctx)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.b, err)
+	}
+	if gen != "" {
+		if err := s.switchTo(ctx, gen); err != nil {
+			return fmt.Errorf("open %s: %w", s.b, err)
+		}
+		return nil
+	}
+	if seed == nil {
+		return fmt.Errorf("open %s: %w", s.b, ErrEmpty)
+	}
+	ds, err := seed()
+	if err != nil {
+		return fmt.Errorf("open %s: seed: %w", s.b, err)
+	}
+	// Another process may seed at the same time: Load serialises with it and
+	// serves its generation when it holds the same dataset.
+	_, err = s.Load(ctx, ds)
+	return err
 }
 
 func newBackend(spec string) (backend, error) {
@@ -109,52 +123,134 @@ func newBackend(spec string) (backend, error) {
 // String names the store for logs, without credentials.
 func (s *Store) String() string { return s.b.String() }
 
-// Load writes ds beside the current graph, publishes it and serves it. When
-// anything fails, the previous graph stays current and served.
-func (s *Store) Load(ctx context.Context, ds *loader.Dataset) (string, error) {
-	if s.closed.Load() {
-		return "", ErrClosed
+// LoadInto loads ds into the store spec for another process to serve — what
+// `civicgraph load` does. Unlike Open followed by Load it does not need to
+// open the current graph first, so it also repairs a store whose current
+// generation cannot be opened (removed, or held exclusively elsewhere).
+func LoadInto(ctx context.Context, spec string, ds *loader.Dataset) (string, error) {
+	b, err := newBackend(spec)
+	if err != nil {
+		return "", err
 	}
+	s := &Store{b: b}
+	defer s.Close()
+	return s.Load(ctx, ds)
+}
+
+// Load writes ds beside the current graph, publishes it and serves it. When
+// anything fails, the previous graph stays current and served. Loading the
+// dataset the store already serves builds nothing.
+func (s *Store) Load(ctx context.Context, ds *loader.Dataset) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	gen, err := s.b.build(ctx, ds)
+	if s.closed.Load() { // checked under mu: Close may have run while we waited
+		return "", ErrClosed
+	}
+	version, err := s.load(ctx, ds)
 	if err != nil {
+		// Drivers report a cancelled query in their own words; callers
+		// check for the context's error.
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			err = fmt.Errorf("%w: %w", cerr, err)
+		}
 		return "", fmt.Errorf("load into %s: %w", s.b, err)
 	}
-	g, err := s.openGraph(ctx, gen)
-	if err != nil {
-		return "", fmt.Errorf("load into %s: %w", s.b, err)
+	return version, nil
+}
+
+func (s *Store) load(ctx context.Context, ds *loader.Dataset) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
 	}
-	if err := s.b.publish(ctx, gen); err != nil {
+	version := ds.Version()
+	unlock, err := s.b.lock(ctx)
+	if err != nil {
+		return "", fmt.Errorf("wait for other loads: %w", err)
+	}
+	defer unlock()
+	prev, err := s.b.current(ctx)
+	if err != nil {
+		return "", err
+	}
+	if prev != "" && s.adopt(ctx, prev, version) {
+		return version, nil
+	}
+	gen, err := s.b.build(ctx, ds, version)
+	if err != nil {
+		return "", err
+	}
+	g, err := s.openGraph(ctx, gen, version)
+	if err == nil {
+		err = ctx.Err() // the last moment a cancelled load can still back out
+		if err != nil {
+			g.retire()
+		}
+	}
+	if err != nil {
+		s.b.discard(gen)
+		return "", err
+	}
+	// Past this point the load completes: a publish cut short by the caller
+	// would leave its outcome unknown.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := s.b.publish(pctx, gen); err != nil {
+		// Not discarded: when the switch happened after all (a lost commit
+		// acknowledgement), gen is current; otherwise a later prune removes it.
 		g.retire()
-		return "", fmt.Errorf("load into %s: publish: %w", s.b, err)
+		return "", fmt.Errorf("publish %s: %w", gen, err)
 	}
 	s.install(gen, g)
-	return g.version, nil
+	// The previous generation stays for servers that have not switched yet.
+	s.b.prune(pctx, gen, prev)
+	return version, nil
+}
+
+// adopt serves the current generation gen instead of building a copy when it
+// already holds version — loaded by this store earlier, or by a racing load
+// of the same data in another process. It reports whether it did.
+func (s *Store) adopt(ctx context.Context, gen, version string) bool {
+	if gen == s.gen {
+		g := s.cur.Load()
+		return g != nil && g.version == version
+	}
+	g, err := s.openGraph(ctx, gen, version)
+	if err != nil {
+		return false
+	}
+	s.install(gen, g)
+	return true
 }
 
 // Refresh switches to the backend's current generation when another process
-// has published a new one. It reports whether the graph changed.
+// has published a new one. It reports whether the graph changed. When the new
+// generation cannot be opened, the previous graph stays served and the error
+// is returned; the next Refresh tries again.
 func (s *Store) Refresh(ctx context.Context) (bool, error) {
+	if s.closed.Load() {
+		return false, ErrClosed
+	}
+	// The current generation is read under mu: read outside, a name read
+	// before a Load of this process published could switch back to an older
+	// graph. A Load in progress installs the newest graph itself.
+	if !s.mu.TryLock() {
+		return false, nil
+	}
+	defer s.mu.Unlock()
 	if s.closed.Load() {
 		return false, ErrClosed
 	}
 	gen, err := s.b.current(ctx)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("refresh %s: %w", s.b, err)
 	}
-	s.mu.Lock()
-	same := gen == s.gen || gen == ""
-	s.mu.Unlock()
-	if same {
+	if gen == "" || gen == s.gen {
 		return false, nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if gen == s.gen {
-		return false, nil
+	if err := s.switchToLocked(ctx, gen); err != nil {
+		return false, fmt.Errorf("refresh %s: %w", s.b, err)
 	}
-	return true, s.switchToLocked(ctx, gen)
+	return true, nil
 }
 
 func (s *Store) switchTo(ctx context.Context, gen string) error {
@@ -164,7 +260,7 @@ func (s *Store) switchTo(ctx context.Context, gen string) error {
 }
 
 func (s *Store) switchToLocked(ctx context.Context, gen string) error {
-	g, err := s.openGraph(ctx, gen)
+	g, err := s.openGraph(ctx, gen, "")
 	if err != nil {
 		return err
 	}
@@ -172,6 +268,8 @@ func (s *Store) switchToLocked(ctx context.Context, gen string) error {
 	return nil
 }
 
+// install serves g; the graph it replaces is closed after its last reader.
+// Callers hold mu.
 func (s *Store) install(gen string, g *Graph) {
 	s.gen = gen
 	old := s.cur.Swap(g)
@@ -181,8 +279,10 @@ func (s *Store) install(gen string, g *Graph) {
 	}
 }
 
-// openGraph opens a generation and builds its search index from Cayley.
-func (s *Store) openGraph(ctx context.Context, gen string) (*Graph, error) {
+// openGraph opens a generation and builds its search index from Cayley. With
+// want set, a generation of another version is closed before the index is
+// built, and an error returned.
+func (s *Store) openGraph(ctx context.Context, gen, want string) (*Graph, error) {
 	qs, release, err := s.b.open(ctx, gen)
 	if err != nil {
 		return nil, err
@@ -191,15 +291,19 @@ func (s *Store) openGraph(ctx context.Context, gen string) (*Graph, error) {
 	g.users.Store(1) // the store's own reference, dropped by retire
 	if g.version, err = readVersion(ctx, qs); err != nil {
 		g.retire()
-		return nil, fmt.Errorf("read version: %w", err)
+		return nil, fmt.Errorf("generation %s: read version: %w", gen, err)
 	}
 	if g.version == "" {
 		g.retire()
 		return nil, fmt.Errorf("generation %s: %w", gen, ErrEmpty)
 	}
+	if want != "" && g.version != want {
+		g.retire()
+		return nil, fmt.Errorf("generation %s holds version %s, not %s", gen, g.version, want)
+	}
 	if g.index, err = buildIndex(ctx, g); err != nil {
 		g.retire()
-		return nil, fmt.Errorf("build search index: %w", err)
+		return nil, fmt.Errorf("generation %s: build search index: %w", gen, err)
 	}
 	return g, nil
 }
@@ -243,15 +347,20 @@ func (s *Store) Acquire() (*Graph, error) {
 	}
 }
 
-// Ping checks that the backend answers.
+// Ping checks that the backend really answers: the bolt generation's file is
+// readable, the PostgreSQL server runs queries.
 func (s *Store) Ping(ctx context.Context) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
-	return s.b.ping(ctx)
+	if err := s.b.ping(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.b, err)
+	}
+	return nil
 }
 
-// Close retires the current graph and closes the backend.
+// Close retires the current graph and closes the backend. Graphs still
+// acquired stay readable until they are released.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
