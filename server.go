@@ -81,6 +81,7 @@ type Main struct {
 	StoreSpec       string
 	BaseIRI         string
 	DataDir         string
+	WriteToken      string
 	MaxFirst        int
 	Playground      bool
 	Introspection   bool
@@ -133,6 +134,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.StoreSpec, "store", m.StoreSpec, "quad store: memory, bolt:DIR or postgres://…; an empty persistent store is filled with the data at first start")
 	fs.StringVar(&m.BaseIRI, "base-iri", "", "base of public IRIs: {base}/id/{kind}/{slug} (default http:// + the listen address)")
 	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
+	fs.StringVar(&m.WriteToken, "write-token", "", "bearer `token` that authorizes writes (POST /admin/reload); default $CIVICGRAPH_WRITE_TOKEN; none: writes are off")
 	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size `n` a query may ask for with first: n; above it is an error, not clamped")
 	fs.BoolVar(&m.Playground, "playground", m.Playground, "serve the GraphiQL playground at /")
 	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
@@ -164,6 +166,9 @@ Flags (serve; -flag and --flag both work):
 			return err
 		}
 		return fmt.Errorf("%w: %v", errUsage, err) // the flag package has printed the usage
+	}
+	if m.WriteToken == "" {
+		m.WriteToken = os.Getenv("CIVICGRAPH_WRITE_TOKEN") // not a flag default, so -h never shows it
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
@@ -250,6 +255,9 @@ func (m *Main) routes() http.Handler {
 		io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", m.ready)
+	if m.WriteToken != "" {
+		mux.HandleFunc("POST /admin/reload", m.reload)
+	}
 	if m.Playground {
 		mux.Handle("/", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "civicgraph", Examples: examples}))
 	}
