@@ -326,7 +326,8 @@ func buildIndex(ctx context.Context, g *Graph) (*search.Index, error) {
 		if e == nil {
 			continue
 		}
-		entries = append(entries, search.Entry{ID: e.ID, Kind: e.Kind, Name: e.Name, Aliases: e.Aliases, Degree: degrees[i]})
+		// Pinyin is the data's override: search reads the name with it.
+		entries = append(entries, search.Entry{ID: e.ID, Kind: e.Kind, Name: e.Name, Aliases: e.Aliases, Pinyin: e.Pinyin, Degree: degrees[i]})
 	}
 	return search.Build(entries), nil
 }

@@ -60,6 +60,7 @@ type ComplexityRoot struct {
 		Iri           func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		Type          func(childComplexity int) int
@@ -76,6 +77,7 @@ type ComplexityRoot struct {
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		Type          func(childComplexity int) int
@@ -104,6 +106,7 @@ type ComplexityRoot struct {
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Participants  func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		Type          func(childComplexity int) int
@@ -137,6 +140,7 @@ type ComplexityRoot struct {
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		Recipients    func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
@@ -168,6 +172,7 @@ type ComplexityRoot struct {
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		People        func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		Type          func(childComplexity int) int
@@ -184,6 +189,7 @@ type ComplexityRoot struct {
 		Iri           func(childComplexity int) int
 		MemberOf      func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		ResidentOf    func(childComplexity int) int
@@ -205,6 +211,7 @@ type ComplexityRoot struct {
 		Iri           func(childComplexity int) int
 		Located       func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		Residents     func(childComplexity int) int
@@ -234,6 +241,7 @@ type ComplexityRoot struct {
 		Iri           func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
 		Relations     func(childComplexity int, predicate *string, direction *model.Direction, first *int, after *string) int
 		Type          func(childComplexity int) int
@@ -460,6 +468,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.Name(childComplexity), true
+	case "Company.pinyin":
+		if e.ComplexityRoot.Company.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.Pinyin(childComplexity), true
 	case "Company.relationCount":
 		if e.ComplexityRoot.Company.RelationCount == nil {
 			break
@@ -549,6 +563,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Name(childComplexity), true
+	case "Document.pinyin":
+		if e.ComplexityRoot.Document.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Pinyin(childComplexity), true
 	case "Document.relationCount":
 		if e.ComplexityRoot.Document.RelationCount == nil {
 			break
@@ -676,6 +696,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Participants(childComplexity), true
+	case "Event.pinyin":
+		if e.ComplexityRoot.Event.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Pinyin(childComplexity), true
 	case "Event.relationCount":
 		if e.ComplexityRoot.Event.RelationCount == nil {
 			break
@@ -833,6 +859,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Honour.Name(childComplexity), true
+	case "Honour.pinyin":
+		if e.ComplexityRoot.Honour.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Honour.Pinyin(childComplexity), true
 	case "Honour.recipients":
 		if e.ComplexityRoot.Honour.Recipients == nil {
 			break
@@ -978,6 +1010,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.People(childComplexity), true
+	case "Organization.pinyin":
+		if e.ComplexityRoot.Organization.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Pinyin(childComplexity), true
 	case "Organization.relationCount":
 		if e.ComplexityRoot.Organization.RelationCount == nil {
 			break
@@ -1067,6 +1105,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.pinyin":
+		if e.ComplexityRoot.Person.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Pinyin(childComplexity), true
 	case "Person.relationCount":
 		if e.ComplexityRoot.Person.RelationCount == nil {
 			break
@@ -1186,6 +1230,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Name(childComplexity), true
+	case "Place.pinyin":
+		if e.ComplexityRoot.Place.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Pinyin(childComplexity), true
 	case "Place.relationCount":
 		if e.ComplexityRoot.Place.RelationCount == nil {
 			break
@@ -1336,6 +1386,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Name(childComplexity), true
+	case "Project.pinyin":
+		if e.ComplexityRoot.Project.Pinyin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Pinyin(childComplexity), true
 	case "Project.relationCount":
 		if e.ComplexityRoot.Project.RelationCount == nil {
 			break
@@ -1781,6 +1837,13 @@ interface Entity {
   name: String!
   "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
+  pinyin: String!
   "A short description written from the source."
   description: String
   "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
@@ -1936,6 +1999,7 @@ type Person implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -1961,6 +2025,7 @@ type Company implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -1982,6 +2047,7 @@ type Organization implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -2003,6 +2069,7 @@ type Place implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -2028,6 +2095,7 @@ type Honour implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -2045,6 +2113,7 @@ type Project implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -2066,6 +2135,7 @@ type Document implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -2085,6 +2155,7 @@ type Event implements Entity {
   type: EntityType!
   name: String!
   aliases: [String!]!
+  pinyin: String!
   description: String
   category: String
   identifiers: [Identifier!]!
@@ -2116,6 +2187,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_name(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Document_aliases(ctx, field)
+	case "pinyin":
+		return ec.fieldContext_Document_pinyin(ctx, field)
 	case "description":
 		return ec.fieldContext_Document_description(ctx, field)
 	case "category":
@@ -2210,6 +2283,8 @@ func (ec *executionContext) childFields_Honour(ctx context.Context, field graphq
 		return ec.fieldContext_Honour_name(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Honour_aliases(ctx, field)
+	case "pinyin":
+		return ec.fieldContext_Honour_pinyin(ctx, field)
 	case "description":
 		return ec.fieldContext_Honour_description(ctx, field)
 	case "category":
@@ -2266,6 +2341,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_name(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Person_aliases(ctx, field)
+	case "pinyin":
+		return ec.fieldContext_Person_pinyin(ctx, field)
 	case "description":
 		return ec.fieldContext_Person_description(ctx, field)
 	case "category":
@@ -2304,6 +2381,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_name(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Place_aliases(ctx, field)
+	case "pinyin":
+		return ec.fieldContext_Place_pinyin(ctx, field)
 	case "description":
 		return ec.fieldContext_Place_description(ctx, field)
 	case "category":
@@ -3311,6 +3390,29 @@ func (ec *executionContext) fieldContext_Company_aliases(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Company", field, true, false, "String")
 }
 
+func (ec *executionContext) _Company_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, true, false, "String")
+}
+
 func (ec *executionContext) _Company_description(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3717,6 +3819,29 @@ func (ec *executionContext) _Document_aliases(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Document_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
+}
+
+func (ec *executionContext) _Document_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
 }
 
@@ -4250,6 +4375,29 @@ func (ec *executionContext) _Event_aliases(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Event_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, false, "String")
+}
+
+func (ec *executionContext) _Event_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, true, false, "String")
 }
 
@@ -4947,6 +5095,29 @@ func (ec *executionContext) fieldContext_Honour_aliases(_ context.Context, field
 	return graphql.NewScalarFieldContext("Honour", field, true, false, "String")
 }
 
+func (ec *executionContext) _Honour_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Honour) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Honour_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Honour_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Honour", field, true, false, "String")
+}
+
 func (ec *executionContext) _Honour_description(ctx context.Context, field graphql.CollectedField, obj *model.Honour) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5471,6 +5642,29 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 	return graphql.NewScalarFieldContext("Organization", field, true, false, "String")
 }
 
+func (ec *executionContext) _Organization_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, true, false, "String")
+}
+
 func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5877,6 +6071,29 @@ func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
 }
 
@@ -6350,6 +6567,29 @@ func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
+}
+
+func (ec *executionContext) _Place_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
 }
 
@@ -7007,6 +7247,29 @@ func (ec *executionContext) _Project_aliases(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Project_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
+}
+
+func (ec *executionContext) _Project_pinyin(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_pinyin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pinyin(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_pinyin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
@@ -9417,6 +9680,11 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pinyin":
+			out.Values[i] = ec._Company_pinyin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Company_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -9518,6 +9786,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "aliases":
 			out.Values[i] = ec._Document_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinyin":
+			out.Values[i] = ec._Document_pinyin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -9702,6 +9975,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "aliases":
 			out.Values[i] = ec._Event_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinyin":
+			out.Values[i] = ec._Event_pinyin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -9925,6 +10203,11 @@ func (ec *executionContext) _Honour(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pinyin":
+			out.Values[i] = ec._Honour_pinyin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Honour_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -10109,6 +10392,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pinyin":
+			out.Values[i] = ec._Organization_pinyin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Organization_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -10210,6 +10498,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "aliases":
 			out.Values[i] = ec._Person_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinyin":
+			out.Values[i] = ec._Person_pinyin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -10326,6 +10619,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "aliases":
 			out.Values[i] = ec._Place_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinyin":
+			out.Values[i] = ec._Place_pinyin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -10510,6 +10808,11 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "aliases":
 			out.Values[i] = ec._Project_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinyin":
+			out.Values[i] = ec._Project_pinyin(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 
 	"github.com/civicgraph/civicgraph/kg"
+	"github.com/civicgraph/civicgraph/search"
 	"github.com/civicgraph/civicgraph/store"
 )
 
@@ -21,6 +22,7 @@ func (Base) IsEntity() {}
 func (b Base) ID() string                   { return b.E.ID }
 func (b Base) Name() string                 { return b.E.Name }
 func (b Base) Aliases() []string            { return nonNil(b.E.Aliases) }
+func (b Base) Pinyin() string               { return search.Romanize(b.E.Name, b.E.Kind, b.E.Pinyin) }
 func (b Base) Description() *string         { return optional(b.E.Description) }
 func (b Base) Category() *string            { return optional(b.E.Category) }
 func (b Base) Identifiers() []kg.Identifier { return b.E.Identifiers }
