@@ -367,6 +367,13 @@ func TestSearch(t *testing.T) {
 		{"OKExact", "马善祥", "", "person/ma-shanxiang", "EXACT"},
 		{"OKAlias", "老马", "", "person/ma-shanxiang", "ALIAS"},
 		{"OKTypes", "马善祥", "[PERSON]", "person/ma-shanxiang", "EXACT"},
+		{"OKSubstring", "金融博物馆", "", "organization/chongqing-jinrong-bowuguan", "SUBSTRING"},
+		{"OKPinyinSpaced", "ma shanxiang", "", "person/ma-shanxiang", "PINYIN"},
+		{"OKPinyinJoined", "mashanxiang", "", "person/ma-shanxiang", "PINYIN"},
+		{"OKPinyinInitials", "msx", "[PERSON]", "person/ma-shanxiang", "PINYIN"},
+		{"OKTypo", "马善详", "", "person/ma-shanxiang", "FUZZY"},
+		{"OKPolyphone", "chongqing", "[PLACE]", "place/chongqing-shi", "PINYIN"},
+		{"OKKindFilter", "长安", "[HONOUR]", "honour/changan-bei", "PREFIX"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -392,6 +399,25 @@ func TestSearch(t *testing.T) {
 			}
 		})
 	}
+	t.Run("OKAmbiguous", func(t *testing.T) {
+		var resp struct{ Search []struct{ Entity struct{ ID string } } }
+		mustQuery(t, c, `{ search(text: "长安") { entity { id } } }`, &resp)
+		got := map[string]bool{}
+		for _, h := range resp.Search {
+			got[h.Entity.ID] = true
+		}
+		for _, id := range []string{"company/chongqing-changan-qiche-gufen-youxian-gongsi", "honour/changan-bei", "organization/changan-quanqiu-yanfa-zhongxin"} {
+			if !got[id] {
+				t.Errorf("长安 does not find %s: %v", id, got)
+			}
+		}
+	})
+	t.Run("ErrLongText", func(t *testing.T) {
+		assertCode(t, query(t, c, `query($t: String!) { search(text: $t) { how } }`, nil, client.Var("t", strings.Repeat("马", 10000))), "BAD_USER_INPUT")
+	})
+	t.Run("ErrControlCharacters", func(t *testing.T) {
+		assertCode(t, query(t, c, `query($t: String!) { search(text: $t) { how } }`, nil, client.Var("t", "马\u0007")), "BAD_USER_INPUT")
+	})
 	t.Run("ErrEmptyText", func(t *testing.T) {
 		assertCode(t, query(t, c, `{ search(text: "  ") { how } }`, nil), "BAD_USER_INPUT")
 	})
