@@ -400,7 +400,9 @@ func TestSearch(t *testing.T) {
 		})
 	}
 	t.Run("OKAmbiguous", func(t *testing.T) {
-		var resp struct{ Search []struct{ Entity struct{ ID string } } }
+		var resp struct {
+			Search []struct{ Entity struct{ ID string } }
+		}
 		mustQuery(t, c, `{ search(text: "长安") { entity { id } } }`, &resp)
 		got := map[string]bool{}
 		for _, h := range resp.Search {
