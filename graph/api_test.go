@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -579,7 +580,7 @@ func TestContract(t *testing.T) {
 			t.Errorf("%s is a %s, want %s", want.Name, got.Kind, want.Kind)
 		}
 		for _, iface := range want.Interfaces {
-			if !contains(got.Interfaces, iface) {
+			if !slices.Contains(got.Interfaces, iface) {
 				t.Errorf("%s does not implement %s", want.Name, iface)
 			}
 		}
@@ -611,15 +612,6 @@ func TestContract(t *testing.T) {
 			}
 		}
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Every type and field carries a description, so the playground's docs

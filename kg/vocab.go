@@ -1,6 +1,9 @@
 package kg
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Predicate is one relation of the vocabulary. Name is the short lowerCamelCase
 // name used in the data and the API; the labels read subject→object, the
@@ -91,16 +94,9 @@ func (p *Predicate) Allows(s, o Kind) bool {
 	return kindIn(s, p.Domain) && kindIn(o, p.Range)
 }
 
+// kindIn reports whether k is in ks; an empty ks allows every kind.
 func kindIn(k Kind, ks []Kind) bool {
-	if len(ks) == 0 {
-		return true
-	}
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
+	return len(ks) == 0 || slices.Contains(ks, k)
 }
 
 // Qualifier keys a relation may carry.

@@ -4,6 +4,7 @@
 package loader
 
 import (
+	"slices"
 	"sync"
 
 	"bytes"
@@ -434,7 +435,7 @@ func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) (p
 			Value:    r.required(in, im, "value", f),
 			Citation: r.required(in, im, "citation", f),
 		}
-		if id.Scheme != "" && !contains(kg.IdentifierSchemes, id.Scheme) {
+		if id.Scheme != "" && !slices.Contains(kg.IdentifierSchemes, id.Scheme) {
 			r.errorf(im["scheme"], join(f, "scheme"), "unknown scheme %q: want one of %s", id.Scheme, strings.Join(kg.IdentifierSchemes, ", "))
 		}
 		// Scheme and value name the identifier's node in the graph.
@@ -488,10 +489,10 @@ func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource
 				r.errorf(m[key], join(field, key), "%v", err)
 			}
 		}
-		pr.rel.Qualifiers = append(pr.rel.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: contains(values(inferred), key)})
+		pr.rel.Qualifiers = append(pr.rel.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: slices.Contains(values(inferred), key)})
 	}
 	for _, it := range inferred {
-		if !contains(kg.QualifierKeys, it.Value) {
+		if !slices.Contains(kg.QualifierKeys, it.Value) {
 			r.errorf(it.Node, it.Field, "%q is not a qualifier: want one of %s", it.Value, strings.Join(kg.QualifierKeys, ", "))
 		} else if _, ok := pr.rel.Qualifier(it.Value); !ok {
 			r.errorf(it.Node, it.Field, "%q is marked inferred but the relation has no %s", it.Value, it.Value)

@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func (r *reader) fields(n *yaml.Node, prefix string, known ...string) map[string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := join(prefix, k.Value)
-		if !contains(known, k.Value) {
+		if !slices.Contains(known, k.Value) {
 			r.errorf(k, name, "unknown field (want one of %s)", strings.Join(known, ", "))
 			continue
 		}
@@ -214,13 +215,4 @@ func join(prefix, key string) string {
 		return key
 	}
 	return prefix + "." + key
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

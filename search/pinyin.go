@@ -2,6 +2,7 @@ package search
 
 import (
 	"iter"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -44,7 +45,7 @@ var readings = sync.OnceValue(func() map[rune][]string {
 	for k := range pinyin.PinyinDict {
 		var rs []string
 		for _, p := range pinyin.SinglePinyin(rune(k), args) {
-			if p = normSyllable(p); p != "" && !contains(rs, p) {
+			if p = normSyllable(p); p != "" && !slices.Contains(rs, p) {
 				rs = append(rs, p)
 			}
 		}
@@ -392,15 +393,6 @@ func without(rs []string, p string) []string {
 		}
 	}
 	return out
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func isASCIIAlnum(r rune) bool {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,7 +257,7 @@ func TestKilledLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			now, all := b.Generations(t, spec)
-			if contains(all, leftover) || len(all) != 2 || !contains(all, cur) || !contains(all, now) {
+			if slices.Contains(all, leftover) || len(all) != 2 || !slices.Contains(all, cur) || !slices.Contains(all, now) {
 				t.Errorf("after the next load: generations %q, current %s; want %s (previous) and the current, without %s", all, now, cur, leftover)
 			}
 		})
@@ -271,7 +272,7 @@ func waitWriting(t *testing.T, b storetest.Backend, spec string, before []string
 	for time.Now().Before(deadline) {
 		_, all := b.Generations(t, spec)
 		for _, g := range all {
-			if !contains(before, g) && writing(t, b, spec, g) {
+			if !slices.Contains(before, g) && writing(t, b, spec, g) {
 				return g
 			}
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -226,7 +227,7 @@ func (g *Graph) statement(ctx context.Context, e *Edge) error {
 	inferred := strs(m[kg.AttrInferred])
 	for _, key := range kg.QualifierKeys {
 		for _, v := range strs(m[kg.QualPrefix+key]) {
-			e.Qualifiers = append(e.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: contains(inferred, key)})
+			e.Qualifiers = append(e.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: slices.Contains(inferred, key)})
 		}
 	}
 	e.Evidence, err = g.evidence(ctx, m[kg.AttrEvidence])
@@ -280,7 +281,7 @@ func (g *Graph) Figures(ctx context.Context, ids []string) ([][]kg.Figure, error
 				Unit:           first(fm[kg.AttrUnit]),
 				Modifier:       first(fm[kg.AttrModifier]),
 				Period:         first(fm[kg.AttrPeriod]),
-				PeriodInferred: contains(strs(fm[kg.AttrInferred]), "period"),
+				PeriodInferred: slices.Contains(strs(fm[kg.AttrInferred]), "period"),
 			}
 			if v := fm[kg.AttrGrowth]; len(v) > 0 {
 				gp := firstFloat(v)
@@ -435,13 +436,4 @@ func firstFloat(vs []quad.Value) float64 {
 		return float64(v)
 	}
 	return 0
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

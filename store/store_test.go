@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -206,7 +207,7 @@ func TestPruneSparesGenerationsInUse(t *testing.T) {
 				}
 			}
 			_, all := b.Generations(t, spec)
-			if !contains(all, first) || len(all) != 3 {
+			if !slices.Contains(all, first) || len(all) != 3 {
 				t.Errorf("generations %q: want the current, the previous and %s, still served", all, first)
 			}
 			g, err := server.Acquire()
@@ -228,7 +229,7 @@ func TestPruneSparesGenerationsInUse(t *testing.T) {
 			if _, err := other.Load(ctx, v2); err != nil {
 				t.Fatal(err)
 			}
-			if _, after := b.Generations(t, spec); contains(after, first) || len(after) != 2 {
+			if _, after := b.Generations(t, spec); slices.Contains(after, first) || len(after) != 2 {
 				t.Errorf("generations %q: want only the current and the previous once no one reads the others", after)
 			}
 		})
@@ -282,13 +283,4 @@ func waitUnused(t *testing.T, b storetest.Backend, spec, gen string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

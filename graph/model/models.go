@@ -68,26 +68,14 @@ func NewEntity(e *kg.Entity, iris kg.IRIs) Entity {
 
 // IDOf returns the id of an entity value of any of the types above.
 func IDOf(e Entity) string {
-	switch v := e.(type) {
-	case *Person:
-		return v.E.ID
-	case *Company:
-		return v.E.ID
-	case *Organization:
-		return v.E.ID
-	case *Place:
-		return v.E.ID
-	case *Honour:
-		return v.E.ID
-	case *Project:
-		return v.E.ID
-	case *Document:
-		return v.E.ID
-	case *Event:
-		return v.E.ID
+	if b, ok := e.(interface{ EntityID() string }); ok {
+		return b.EntityID()
 	}
 	return ""
 }
+
+// EntityID is the id, for code that holds an Entity of unknown type.
+func (b Base) EntityID() string { return b.E.ID }
 
 // TypeOf maps a kind to its GraphQL enum value.
 func TypeOf(k kg.Kind) EntityType { return EntityType(upper(string(k))) }

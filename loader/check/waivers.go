@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func (p *parser) fields(n *yaml.Node, prefix string, known ...string) map[string
 		k, v := n.Content[i], n.Content[i+1]
 		f := field(prefix, k.Value)
 		switch {
-		case !contains(known, k.Value):
+		case !slices.Contains(known, k.Value):
 			p.errorf(k, f, "unknown field (want one of %s)", strings.Join(known, ", "))
 		case out[k.Value] != nil:
 			p.errorf(k, f, "field given twice")
@@ -198,15 +199,6 @@ func field(prefix, key string) string {
 		return key
 	}
 	return prefix + "." + key
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // applyWaivers lets each waiver, in file order, accept the open misses inside
