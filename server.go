@@ -82,6 +82,7 @@ type Main struct {
 	BaseIRI         string
 	DataDir         string
 	WriteToken      string
+	Cache           int
 	MaxFirst        int
 	Playground      bool
 	Introspection   bool
@@ -111,6 +112,7 @@ func NewMain() *Main {
 		Addr:            "127.0.0.1:8080",
 		StoreSpec:       "memory",
 		MaxFirst:        1000,
+		Cache:           100000,
 		Playground:      true,
 		Introspection:   true,
 		Poll:            2 * time.Second,
@@ -135,6 +137,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.BaseIRI, "base-iri", "", "base of public IRIs: {base}/id/{kind}/{slug} (default http:// + the listen address)")
 	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
 	fs.StringVar(&m.WriteToken, "write-token", "", "bearer `token` that authorizes writes (POST /admin/reload); default $CIVICGRAPH_WRITE_TOKEN; none: writes are off")
+	fs.IntVar(&m.Cache, "cache", m.Cache, "entities (and as many relation and figure lists) each graph version keeps in memory once read; the cache belongs to one version, so a new version starts empty (0: off)")
 	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size `n` a query may ask for with first: n; above it is an error, not clamped")
 	fs.BoolVar(&m.Playground, "playground", m.Playground, "serve the GraphiQL playground at /")
 	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
@@ -200,7 +203,7 @@ Flags (serve; -flag and --flag both work):
 // Run opens the store and starts serving; it returns once the listener is
 // open.
 func (m *Main) Run(ctx context.Context) error {
-	st, err := store.Open(ctx, m.StoreSpec, func() (*loader.Dataset, error) { return loadData(m.DataDir) })
+	st, err := store.OpenWith(ctx, m.StoreSpec, func() (*loader.Dataset, error) { return loadData(m.DataDir) }, store.Options{CacheEntries: m.Cache})
 	if err != nil {
 		return err
 	}

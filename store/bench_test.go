@@ -91,3 +91,48 @@ func benchRead(b *testing.B, op string, read func(context.Context, *store.Graph,
 		})
 	}
 }
+
+// BenchmarkCache reads the relations and entities of every entity with the
+// per-version cache off and on, on each store; "cached" reports its time as
+// a multiple of "uncached" in the same run (x-uncached). The cache is warm:
+// the steady state of a server answering the same questions again.
+func BenchmarkCache(b *testing.B) {
+	ctx := context.Background()
+	ds := storetest.Generated(benchPeople, "a")
+	for _, be := range storetest.Backends() {
+		var uncached float64
+		for _, mode := range []struct {
+			name    string
+			entries int
+		}{{"uncached", 0}, {"cached", 10000}} {
+			b.Run(be.Name+"/"+mode.name, func(b *testing.B) {
+				st := storetest.MustOpenWith(b, be.Spec(b), ds, store.Options{CacheEntries: mode.entries})
+				g := storetest.MustAcquire(b, st)
+				ids, err := g.EntityIDs(ctx, kg.Kinds...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				read := func() {
+					if _, err := g.Edges(ctx, ids); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := g.Entities(ctx, ids); err != nil {
+						b.Fatal(err)
+					}
+				}
+				read() // warm the cache, when there is one
+				b.ResetTimer()
+				for range b.N {
+					read()
+				}
+				b.StopTimer()
+				ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+				if mode.entries == 0 {
+					uncached = ns
+				} else if uncached > 0 {
+					b.ReportMetric(ns/uncached, "x-uncached")
+				}
+			})
+		}
+	}
+}

@@ -38,6 +38,7 @@ type Graph struct {
 	qs      graph.QuadStore
 	version string
 	index   *search.Index
+	cache   cache // empty when caching is off
 	calls   atomic.Int64
 	release func() // returns the store handle when the last user is done
 	users   atomic.Int64
@@ -50,7 +51,8 @@ func (g *Graph) Version() string { return g.version }
 // Index is the search index built from this graph when it was loaded.
 func (g *Graph) Index() *search.Index { return g.index }
 
-// Calls counts the store reads made so far; tests use it to catch N+1 reads.
+// Calls counts the store reads made so far (cache hits are not reads); tests
+// use it to catch N+1 reads.
 func (g *Graph) Calls() int64 { return g.calls.Load() }
 
 // QuadStore is the underlying Cayley store, for export and tests.
@@ -104,6 +106,10 @@ func (g *Graph) attrs(ctx context.Context, node quad.Value) (map[string][]quad.V
 
 // Entities reads entities by id; a missing id gives nil at its position.
 func (g *Graph) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
+	return cached(ctx, g.cache.entities, ids, g.readEntities)
+}
+
+func (g *Graph) readEntities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
 	g.calls.Add(1)
 	out := make([]*kg.Entity, len(ids))
 	for i, id := range ids {
@@ -153,6 +159,10 @@ func (g *Graph) entity(ctx context.Context, id string) (*kg.Entity, error) {
 // documented order: by predicate, then outgoing before incoming, then time,
 // then the other end's name and id.
 func (g *Graph) Edges(ctx context.Context, ids []string) ([][]Edge, error) {
+	return cached(ctx, g.cache.edges, ids, g.readEdges)
+}
+
+func (g *Graph) readEdges(ctx context.Context, ids []string) ([][]Edge, error) {
 	g.calls.Add(1)
 	out := make([][]Edge, len(ids))
 	names := map[string]string{}
@@ -261,6 +271,10 @@ func (g *Graph) evidence(ctx context.Context, nodes []quad.Value) ([]kg.Evidence
 // Figures reads the figures of each entity, ordered by indicator, then period,
 // then value.
 func (g *Graph) Figures(ctx context.Context, ids []string) ([][]kg.Figure, error) {
+	return cached(ctx, g.cache.figures, ids, g.readFigures)
+}
+
+func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, error) {
 	g.calls.Add(1)
 	out := make([][]kg.Figure, len(ids))
 	for i, id := range ids {

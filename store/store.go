@@ -58,21 +58,35 @@ type backend interface {
 // when a load publishes it.
 type Store struct {
 	b      backend
+	opts   Options
 	mu     sync.Mutex // serialises loads and switches; guards gen
 	gen    string     // the generation cur was opened from
 	cur    atomic.Pointer[Graph]
 	closed atomic.Bool
 }
 
+// Options tune a Store.
+type Options struct {
+	// CacheEntries is how many entities (and as many relation lists and
+	// figure lists) each graph version keeps in memory after reading them;
+	// 0 turns the cache off.
+	CacheEntries int
+}
+
 // Open opens the store named by spec: "memory", "bolt:DIR" or a postgres://
-// URL. When the store holds no graph yet and seed is not nil, the seed
-// dataset is loaded into it.
+// URL, with no cache. When the store holds no graph yet and seed is not nil,
+// the seed dataset is loaded into it.
 func Open(ctx context.Context, spec string, seed func() (*loader.Dataset, error)) (*Store, error) {
+	return OpenWith(ctx, spec, seed, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, spec string, seed func() (*loader.Dataset, error), opts Options) (*Store, error) {
 	b, err := newBackend(spec)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{b: b}
+	s := &Store{b: b, opts: opts}
 	if err := s.start(ctx, seed); err != nil {
 		s.Close()
 		return nil, err
@@ -287,7 +301,7 @@ func (s *Store) openGraph(ctx context.Context, gen, want string) (*Graph, error)
 	if err != nil {
 		return nil, err
 	}
-	g := &Graph{qs: qs, release: release}
+	g := &Graph{qs: qs, release: release, cache: newCache(s.opts.CacheEntries)}
 	g.users.Store(1) // the store's own reference, dropped by retire
 	if g.version, err = readVersion(ctx, qs); err != nil {
 		g.retire()

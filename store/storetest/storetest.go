@@ -239,9 +239,15 @@ func column(tb testing.TB, db *sql.DB, query string) []string {
 // closes it when tb ends.
 func MustOpen(tb testing.TB, spec string, ds *loader.Dataset) *store.Store {
 	tb.Helper()
+	return MustOpenWith(tb, spec, ds, store.Options{})
+}
+
+// MustOpenWith is MustOpen with options.
+func MustOpenWith(tb testing.TB, spec string, ds *loader.Dataset, opts store.Options) *store.Store {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, spec, func() (*loader.Dataset, error) { return ds, nil })
+	st, err := store.OpenWith(ctx, spec, func() (*loader.Dataset, error) { return ds, nil }, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
