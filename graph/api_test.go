@@ -658,3 +658,38 @@ func inheritsDescription(s *ast.Schema, def *ast.Definition, field string) bool 
 	}
 	return false
 }
+
+// "What figures does the page give for 江北区 in 2020?"
+func TestFiguresByPeriod(t *testing.T) {
+	c := MustClient(t, MustOpenStore(t))
+	tests := []struct {
+		name, period, want string
+	}{
+		{"OKYear", "2020", "1325亿元"},
+		{"OKYearHoldsQuarter", "2021", "351.92亿元"},
+		{"OKInterval", "2021-01/2021-03", "351.92亿元"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp struct {
+				Entity struct {
+					Figures []struct{ Stated, Period string }
+				}
+			}
+			mustQuery(t, c, `query($p: String) { entity(id: "place/jiangbei-qu") { figures(period: $p) { stated period } } }`, &resp, client.Var("p", tt.period))
+			found := false
+			for _, f := range resp.Entity.Figures {
+				if !strings.HasPrefix(f.Period, tt.period) {
+					t.Errorf("figure %s of period %s listed for %s", f.Stated, f.Period, tt.period)
+				}
+				found = found || strings.Contains(f.Stated, tt.want)
+			}
+			if !found {
+				t.Errorf("no figure %s for %s among %+v", tt.want, tt.period, resp.Entity.Figures)
+			}
+		})
+	}
+	t.Run("ErrBadPeriod", func(t *testing.T) {
+		assertCode(t, query(t, c, `{ entity(id: "place/jiangbei-qu") { figures(period: "last year") { stated } } }`, nil), "BAD_USER_INPUT")
+	})
+}

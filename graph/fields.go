@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"strings"
 
 	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/kg"
@@ -135,7 +136,12 @@ func (r *Resolver) relationCount(ctx context.Context, id string, predicate *stri
 	return len(edges), err
 }
 
-func (r *Resolver) figures(ctx context.Context, id string) ([]*model.Figure, error) {
+func (r *Resolver) figures(ctx context.Context, id string, period *string) ([]*model.Figure, error) {
+	if period != nil {
+		if err := kg.ParseTime(*period); err != nil {
+			return nil, Errorf(BadUserInput, "period: %v", err)
+		}
+	}
 	s, err := scopeOf(ctx)
 	if err != nil {
 		return nil, err
@@ -144,11 +150,19 @@ func (r *Resolver) figures(ctx context.Context, id string) ([]*model.Figure, err
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Figure, len(fs))
-	for i, f := range fs {
-		out[i] = &model.Figure{Figure: f}
+	out := make([]*model.Figure, 0, len(fs))
+	for _, f := range fs {
+		if period == nil || inPeriod(f.Period, *period) {
+			out = append(out, &model.Figure{Figure: f})
+		}
 	}
 	return out, nil
+}
+
+// inPeriod reports whether a figure's period is want or starts within it: a
+// year or month holds the dates and intervals that begin in it.
+func inPeriod(got, want string) bool {
+	return got == want || strings.HasPrefix(got, want+"-") || strings.HasPrefix(got, want+"/")
 }
 
 // honours lists the award relations of id as honours received.

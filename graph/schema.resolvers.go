@@ -22,8 +22,8 @@ func (r *companyResolver) RelationCount(ctx context.Context, obj *model.Company,
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *companyResolver) Figures(ctx context.Context, obj *model.Company) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *companyResolver) Figures(ctx context.Context, obj *model.Company, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *companyResolver) Location(ctx context.Context, obj *model.Company) (*model.Place, error) {
@@ -46,8 +46,8 @@ func (r *documentResolver) RelationCount(ctx context.Context, obj *model.Documen
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *documentResolver) Figures(ctx context.Context, obj *model.Document) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *documentResolver) Figures(ctx context.Context, obj *model.Document, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *documentResolver) Authors(ctx context.Context, obj *model.Document) ([]model.Entity, error) {
@@ -66,8 +66,8 @@ func (r *eventResolver) RelationCount(ctx context.Context, obj *model.Event, pre
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *eventResolver) Figures(ctx context.Context, obj *model.Event) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *eventResolver) Figures(ctx context.Context, obj *model.Event, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event) ([]*model.Relation, error) {
@@ -94,8 +94,8 @@ func (r *honourResolver) RelationCount(ctx context.Context, obj *model.Honour, p
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *honourResolver) Figures(ctx context.Context, obj *model.Honour) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *honourResolver) Figures(ctx context.Context, obj *model.Honour, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *honourResolver) Recipients(ctx context.Context, obj *model.Honour) ([]model.Entity, error) {
@@ -122,8 +122,8 @@ func (r *organizationResolver) RelationCount(ctx context.Context, obj *model.Org
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *organizationResolver) Figures(ctx context.Context, obj *model.Organization) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *organizationResolver) Figures(ctx context.Context, obj *model.Organization, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *organizationResolver) Honours(ctx context.Context, obj *model.Organization) ([]*model.HonourAward, error) {
@@ -146,8 +146,8 @@ func (r *personResolver) RelationCount(ctx context.Context, obj *model.Person, p
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *personResolver) Figures(ctx context.Context, obj *model.Person) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *personResolver) Figures(ctx context.Context, obj *model.Person, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *personResolver) Honours(ctx context.Context, obj *model.Person) ([]*model.HonourAward, error) {
@@ -180,8 +180,8 @@ func (r *placeResolver) RelationCount(ctx context.Context, obj *model.Place, pre
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *placeResolver) Figures(ctx context.Context, obj *model.Place) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *placeResolver) Figures(ctx context.Context, obj *model.Place, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *placeResolver) Honours(ctx context.Context, obj *model.Place) ([]*model.HonourAward, error) {
@@ -213,8 +213,8 @@ func (r *projectResolver) RelationCount(ctx context.Context, obj *model.Project,
 	return r.relationCount(ctx, obj.E.ID, predicate, direction)
 }
 
-func (r *projectResolver) Figures(ctx context.Context, obj *model.Project) ([]*model.Figure, error) {
-	return r.figures(ctx, obj.E.ID)
+func (r *projectResolver) Figures(ctx context.Context, obj *model.Project, period *string) ([]*model.Figure, error) {
+	return r.figures(ctx, obj.E.ID, period)
 }
 
 func (r *projectResolver) Creators(ctx context.Context, obj *model.Project) ([]model.Entity, error) {

@@ -53,7 +53,7 @@ type ComplexityRoot struct {
 		Category      func(childComplexity int) int
 		Description   func(childComplexity int) int
 		Employees     func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		Honours       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
@@ -72,7 +72,7 @@ type ComplexityRoot struct {
 		Authors       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
@@ -99,7 +99,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
@@ -135,7 +135,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
@@ -164,7 +164,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		Honours       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
@@ -182,7 +182,7 @@ type ComplexityRoot struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		Honours       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
@@ -204,7 +204,7 @@ type ComplexityRoot struct {
 		ContainedIn   func(childComplexity int) int
 		Contains      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		Honours       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
@@ -234,7 +234,7 @@ type ComplexityRoot struct {
 		Category      func(childComplexity int) int
 		Creators      func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Figures       func(childComplexity int) int
+		Figures       func(childComplexity int, period *string) int
 		Honours       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
@@ -301,7 +301,7 @@ type ComplexityRoot struct {
 type CompanyResolver interface {
 	Relations(ctx context.Context, obj *model.Company, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Company, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Company) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Company, period *string) ([]*model.Figure, error)
 	Location(ctx context.Context, obj *model.Company) (*model.Place, error)
 	Honours(ctx context.Context, obj *model.Company) ([]*model.HonourAward, error)
 	Employees(ctx context.Context, obj *model.Company) ([]*model.Relation, error)
@@ -309,14 +309,14 @@ type CompanyResolver interface {
 type DocumentResolver interface {
 	Relations(ctx context.Context, obj *model.Document, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Document, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Document) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Document, period *string) ([]*model.Figure, error)
 	Authors(ctx context.Context, obj *model.Document) ([]model.Entity, error)
 	About(ctx context.Context, obj *model.Document) ([]model.Entity, error)
 }
 type EventResolver interface {
 	Relations(ctx context.Context, obj *model.Event, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Event, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Event) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Event, period *string) ([]*model.Figure, error)
 	Participants(ctx context.Context, obj *model.Event) ([]*model.Relation, error)
 	Location(ctx context.Context, obj *model.Event) (*model.Place, error)
 }
@@ -326,7 +326,7 @@ type EvidenceResolver interface {
 type HonourResolver interface {
 	Relations(ctx context.Context, obj *model.Honour, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Honour, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Honour) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Honour, period *string) ([]*model.Figure, error)
 	Recipients(ctx context.Context, obj *model.Honour) ([]model.Entity, error)
 }
 type HonourAwardResolver interface {
@@ -335,7 +335,7 @@ type HonourAwardResolver interface {
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Organization) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Organization, period *string) ([]*model.Figure, error)
 	Honours(ctx context.Context, obj *model.Organization) ([]*model.HonourAward, error)
 	Location(ctx context.Context, obj *model.Organization) (*model.Place, error)
 	People(ctx context.Context, obj *model.Organization) ([]*model.Relation, error)
@@ -343,7 +343,7 @@ type OrganizationResolver interface {
 type PersonResolver interface {
 	Relations(ctx context.Context, obj *model.Person, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Person, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Person) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Person, period *string) ([]*model.Figure, error)
 	Honours(ctx context.Context, obj *model.Person) ([]*model.HonourAward, error)
 	WorksFor(ctx context.Context, obj *model.Person) ([]*model.Relation, error)
 	MemberOf(ctx context.Context, obj *model.Person) ([]*model.Relation, error)
@@ -353,7 +353,7 @@ type PersonResolver interface {
 type PlaceResolver interface {
 	Relations(ctx context.Context, obj *model.Place, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Place, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Place) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Place, period *string) ([]*model.Figure, error)
 	Honours(ctx context.Context, obj *model.Place) ([]*model.HonourAward, error)
 	ContainedIn(ctx context.Context, obj *model.Place) (*model.Place, error)
 	Contains(ctx context.Context, obj *model.Place) ([]model.Entity, error)
@@ -363,7 +363,7 @@ type PlaceResolver interface {
 type ProjectResolver interface {
 	Relations(ctx context.Context, obj *model.Project, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Project, predicate *string, direction *model.Direction) (int, error)
-	Figures(ctx context.Context, obj *model.Project) ([]*model.Figure, error)
+	Figures(ctx context.Context, obj *model.Project, period *string) ([]*model.Figure, error)
 	Creators(ctx context.Context, obj *model.Project) ([]model.Entity, error)
 	Location(ctx context.Context, obj *model.Project) (*model.Place, error)
 	Honours(ctx context.Context, obj *model.Project) ([]*model.HonourAward, error)
@@ -431,7 +431,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Company.Figures(childComplexity), true
+		args, err := ec.field_Company_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Company.Figures(childComplexity, args["period"].(*string)), true
 	case "Company.honours":
 		if e.ComplexityRoot.Company.Honours == nil {
 			break
@@ -538,7 +543,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Document.Figures(childComplexity), true
+		args, err := ec.field_Document_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.Figures(childComplexity, args["period"].(*string)), true
 	case "Document.id":
 		if e.ComplexityRoot.Document.ID == nil {
 			break
@@ -659,7 +669,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.Figures(childComplexity), true
+		args, err := ec.field_Event_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Figures(childComplexity, args["period"].(*string)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -834,7 +849,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Honour.Figures(childComplexity), true
+		args, err := ec.field_Honour_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Honour.Figures(childComplexity, args["period"].(*string)), true
 	case "Honour.id":
 		if e.ComplexityRoot.Honour.ID == nil {
 			break
@@ -967,7 +987,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Figures(childComplexity), true
+		args, err := ec.field_Organization_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Figures(childComplexity, args["period"].(*string)), true
 	case "Organization.honours":
 		if e.ComplexityRoot.Organization.Honours == nil {
 			break
@@ -1068,7 +1093,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Figures(childComplexity), true
+		args, err := ec.field_Person_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Figures(childComplexity, args["period"].(*string)), true
 	case "Person.honours":
 		if e.ComplexityRoot.Person.Honours == nil {
 			break
@@ -1193,7 +1223,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Place.Figures(childComplexity), true
+		args, err := ec.field_Place_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Figures(childComplexity, args["period"].(*string)), true
 	case "Place.honours":
 		if e.ComplexityRoot.Place.Honours == nil {
 			break
@@ -1349,7 +1384,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.Figures(childComplexity), true
+		args, err := ec.field_Project_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Figures(childComplexity, args["period"].(*string)), true
 	case "Project.honours":
 		if e.ComplexityRoot.Project.Honours == nil {
 			break
@@ -1858,7 +1898,14 @@ interface Entity {
   "How many relations ` + "`" + `relations` + "`" + ` would list without ` + "`" + `first` + "`" + `."
   relationCount(predicate: String, direction: Direction = BOTH): Int!
   "Numbers the source gives about it, by indicator, then period."
-  figures: [Figure!]!
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
 }
 
 "An identifier of an entity in another dataset."
@@ -2005,7 +2052,7 @@ type Person implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Honours the person received, with when and the quotes that say so."
   honours: [HonourAward!]!
   "Employers, each relation carrying the role."
@@ -2031,7 +2078,7 @@ type Company implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Where it is."
   location: Place
   "Honours it received."
@@ -2053,7 +2100,7 @@ type Organization implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Honours the organisation received."
   honours: [HonourAward!]!
   "Where it is."
@@ -2075,7 +2122,7 @@ type Place implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Honours the place received (e.g. a district's titles)."
   honours: [HonourAward!]!
   "The place it lies in, directly."
@@ -2101,7 +2148,7 @@ type Honour implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Who received it."
   recipients: [Entity!]!
 }
@@ -2119,7 +2166,7 @@ type Project implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Who devised it."
   creators: [Entity!]!
   "Where it is."
@@ -2141,7 +2188,7 @@ type Document implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Who wrote or compiled it."
   authors: [Entity!]!
   "What it is about."
@@ -2161,7 +2208,7 @@ type Event implements Entity {
   identifiers: [Identifier!]!
   relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
   relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures: [Figure!]!
+  figures(period: String): [Figure!]!
   "Who took part."
   participants: [Relation!]!
   "Where it happened."
@@ -2619,6 +2666,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Company_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Company_relationCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2676,6 +2737,20 @@ func (ec *executionContext) field_Company_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Document_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
 	return args, nil
 }
 
@@ -2739,6 +2814,20 @@ func (ec *executionContext) field_Document_relations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_relationCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2796,6 +2885,20 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Honour_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
 	return args, nil
 }
 
@@ -2859,6 +2962,20 @@ func (ec *executionContext) field_Honour_relations_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_relationCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2916,6 +3033,20 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
 	return args, nil
 }
 
@@ -2979,6 +3110,20 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Place_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Place_relationCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3036,6 +3181,20 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
 	return args, nil
 }
 
@@ -3588,7 +3747,8 @@ func (ec *executionContext) _Company_figures(ctx context.Context, field graphql.
 			return ec.fieldContext_Company_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Company().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Company().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -3598,7 +3758,7 @@ func (ec *executionContext) _Company_figures(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Company_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Company_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Company",
 		Field:      field,
@@ -3607,6 +3767,17 @@ func (ec *executionContext) fieldContext_Company_figures(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Company_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4020,7 +4191,8 @@ func (ec *executionContext) _Document_figures(ctx context.Context, field graphql
 			return ec.fieldContext_Document_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Document().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -4030,7 +4202,7 @@ func (ec *executionContext) _Document_figures(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Document_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Document_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
@@ -4039,6 +4211,17 @@ func (ec *executionContext) fieldContext_Document_figures(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4576,7 +4759,8 @@ func (ec *executionContext) _Event_figures(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Event_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -4586,7 +4770,7 @@ func (ec *executionContext) _Event_figures(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
@@ -4595,6 +4779,17 @@ func (ec *executionContext) fieldContext_Event_figures(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5293,7 +5488,8 @@ func (ec *executionContext) _Honour_figures(ctx context.Context, field graphql.C
 			return ec.fieldContext_Honour_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Honour().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Honour().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -5303,7 +5499,7 @@ func (ec *executionContext) _Honour_figures(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Honour_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Honour_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Honour",
 		Field:      field,
@@ -5312,6 +5508,17 @@ func (ec *executionContext) fieldContext_Honour_figures(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Honour_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5840,7 +6047,8 @@ func (ec *executionContext) _Organization_figures(ctx context.Context, field gra
 			return ec.fieldContext_Organization_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -5850,7 +6058,7 @@ func (ec *executionContext) _Organization_figures(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organization_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
@@ -5859,6 +6067,17 @@ func (ec *executionContext) fieldContext_Organization_figures(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6272,7 +6491,8 @@ func (ec *executionContext) _Person_figures(ctx context.Context, field graphql.C
 			return ec.fieldContext_Person_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -6282,7 +6502,7 @@ func (ec *executionContext) _Person_figures(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -6291,6 +6511,17 @@ func (ec *executionContext) fieldContext_Person_figures(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6768,7 +6999,8 @@ func (ec *executionContext) _Place_figures(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Place_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Place().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -6778,7 +7010,7 @@ func (ec *executionContext) _Place_figures(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Place_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Place_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
@@ -6787,6 +7019,17 @@ func (ec *executionContext) fieldContext_Place_figures(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7448,7 +7691,8 @@ func (ec *executionContext) _Project_figures(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_figures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Figures(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Figures(ctx, obj, fc.Args["period"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
@@ -7458,7 +7702,7 @@ func (ec *executionContext) _Project_figures(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
@@ -7467,6 +7711,17 @@ func (ec *executionContext) fieldContext_Project_figures(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Figure(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
