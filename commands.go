@@ -26,6 +26,11 @@ func dataFS(dir string) (fs.FS, string) {
 
 // loadData loads the data folder dir, or the embedded dataset when dir is "".
 func loadData(dir string) (*loader.Dataset, error) {
+	if dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("data folder %s: not a directory", dir)
+		}
+	}
 	return loader.Load(dataFS(dir))
 }
 
@@ -105,6 +110,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *spec == "" || fs.NArg() > 1 {
 		fs.Usage()
 		return errUsage
+	}
+	if *spec == "memory" {
+		// A memory store ends with this process: loading it would report a
+		// success that nothing can see.
+		return fmt.Errorf("%w: load writes a persistent store (bolt:DIR or postgres://…); a memory store is filled at every start", errUsage)
 	}
 	ds, err := loadData(fs.Arg(0))
 	if err != nil {

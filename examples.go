@@ -60,4 +60,22 @@ query Search {
   }
 }
 `},
+	{Name: "江北区 in 2020", Query: `# What figures does the page give for 江北区 in 2020, and where?
+query JiangbeiFigures2020 {
+  entity(id: "place/jiangbei-qu") {
+    name
+    figures(period: "2020") {
+      indicator
+      stated
+      value
+      unit
+      modifier
+      period
+      periodInferred
+      growthPercent
+      evidence { quote start end }
+    }
+  }
+}
+`},
 }

@@ -3,6 +3,7 @@
 //
 //	civicgraph [flags]                       serve (the default)
 //	civicgraph validate [DATA_DIR]           check a data folder
+//	civicgraph check [-v] [DATA_DIR]         report the data's coverage of its sources
 //	civicgraph load -store S [DATA_DIR]      write a data folder into a store
 package main
 

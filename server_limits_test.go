@@ -165,8 +165,8 @@ func TestExposureLimits(t *testing.T) {
 		{name: "ErrDepthFlag", flags: []string{"-max-depth", "3"}, body: gqlBody(deepQuery(4), nil), status: 200, code: "LIMIT_EXCEEDED"},
 		{name: "ErrAliases", body: gqlBody(aliasQuery(31), nil), status: 200, code: "LIMIT_EXCEEDED"},
 		{name: "ErrAliasesGraphQLResponse", accept: responseMedia, body: gqlBody(aliasQuery(31), nil), status: 400, code: "LIMIT_EXCEEDED"},
-		{name: "ErrComplexity", body: gqlBody(`{ entities(first: 1000) { edges { node { relations { target { relations { target { name } } } } } } } }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
-		{name: "ErrComplexityVariable", accept: responseMedia, body: gqlBody(`query($n: Int) { entities(first: $n) { edges { node { relations { target { name } } } } } }`, map[string]any{"n": 1000}), status: 400, code: "LIMIT_EXCEEDED"},
+		{name: "ErrComplexity", body: gqlBody(`{ entities(first: 1000) { edges { node { relations(first: 100) { target { relations(first: 100) { target { name } } } } } } } }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
+		{name: "ErrComplexityVariable", accept: responseMedia, body: gqlBody(`query($n: Int) { entities(first: $n) { edges { node { relations(first: 100) { target { name } } } } } }`, map[string]any{"n": 1000}), status: 400, code: "LIMIT_EXCEEDED"},
 		{name: "ErrTokens", flags: []string{"-max-tokens", "10"}, body: gqlBody(`{ entity(id: "person/ma-shanxiang") { id name type } }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
 		// first: resolver errors, so 200 with data.
 		{name: "ErrFirstTooLarge", body: gqlBody(`{ search(text: "马善祥", first: 100000) { matched } }`, nil), status: 200, code: "LIMIT_EXCEEDED", data: true},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/civicgraph/civicgraph/graph/model"
@@ -219,6 +220,9 @@ func (r *Resolver) relatedPlace(ctx context.Context, id, predicate string) (*mod
 
 // relationsOf lists id's relations of any of the predicates in direction.
 func (r *Resolver) relationsOf(ctx context.Context, id string, dir model.Direction, predicates ...string) ([]*model.Relation, error) {
+	// Lists come by predicate in the documented order, whatever order the
+	// caller names them in.
+	predicates = slices.Sorted(slices.Values(predicates))
 	var edges []store.Edge
 	for _, p := range predicates {
 		es, err := r.edgesOf(ctx, id, p, dir)

@@ -135,9 +135,10 @@ func (m *measurer) multiplier(f *ast.Field) int {
 			}
 		}
 		if !ok && arg.DefaultValue != nil {
-			if v, err := arg.DefaultValue.Value(nil); err == nil {
-				n, ok = intValue(v)
-			}
+			// The default is a ceiling, not a size: lists a client did not
+			// size count like any other list, so an ordinary exploring query
+			// stays under the limit; a client asking for big pages says so.
+			n, ok = ListFactor, true
 		}
 		if !ok { // no default: assume the largest page
 			n = m.maxFirst

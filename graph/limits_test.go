@@ -32,7 +32,7 @@ func TestMeasure(t *testing.T) {
 		// entity 1 + name 1 + honours 1 + 10 × (honour 1 + name 1) = 23.
 		{"OKListWithoutFirst", `{ entity(id: "x") { name ... on Person { honours { honour { name } } } } }`, nil,
 			Cost{Depth: 4, Complexity: 23}},
-		// search 1 + 10 (its default first) × (entity 1 + name 1).
+		// search 1 + 10 (a list not sized by the client) × (entity 1 + name 1).
 		{"OKFirstDefault", `{ search(text: "a") { entity { name } } }`, nil, Cost{Depth: 3, Complexity: 21}},
 		{"OKFirstLiteral", `{ search(text: "a", first: 3) { entity { name } } }`, nil, Cost{Depth: 3, Complexity: 7}},
 		{"OKFirstVariable", `query($n: Int) { search(text: "a", first: $n) { entity { name } } }`, map[string]any{"n": json.Number("5")},
@@ -49,9 +49,15 @@ func TestMeasure(t *testing.T) {
 		{"OKIntrospectionCountsOnce", `{ __schema { types { name fields { name type { name ofType { name } } } } } }`, nil,
 			Cost{Depth: 1, Complexity: 1, Introspection: true}},
 		{"OKTypeIntrospection", `{ __type(name: "Query") { name } }`, nil, Cost{Depth: 1, Complexity: 1, Introspection: true}},
-		// relations 100 × target relations 100: two hops of the default page.
+		// Lists not sized by the client count 10 each, whatever their default.
 		{"OKTwoHops", `{ entity(id: "x") { relations { target { relations { target { name } } } } } }`, nil,
+			Cost{Depth: 6, Complexity: 1 + 1 + 10*(1+1+10*(1+1))}},
+		// Sized by the client: counted as asked.
+		{"OKTwoHopsSized", `{ entity(id: "x") { relations(first: 100) { target { relations(first: 100) { target { name } } } } } }`, nil,
 			Cost{Depth: 6, Complexity: 1 + 1 + 100*(1+1+100*(1+1))}},
+		// An ordinary first exploration stays well under the default limit.
+		{"OKExploring", `{ entities(type: PERSON) { edges { node { name relations { predicate target { name } evidence { quote } } } } } }`, nil,
+			Cost{Depth: 6, Complexity: 1 + 10*(1+1+1+1+10*(1+1+1+1+10*1))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,7 +71,7 @@ func (r *eventResolver) Figures(ctx context.Context, obj *model.Event, period *s
 }
 
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.E.ID, model.DirectionIn, "participant")
+	return r.relationsOf(ctx, obj.E.ID, model.DirectionIn, "participantIn")
 }
 
 func (r *eventResolver) Location(ctx context.Context, obj *model.Event) (*model.Place, error) {

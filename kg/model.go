@@ -40,8 +40,11 @@ type Evidence struct {
 // Relation is a stated link from Subject to Object.
 type Relation struct {
 	Subject, Predicate, Object string
-	Qualifiers                 []Qualifier
-	Evidence                   []Evidence
+	// Inferred marks a link the source implies rather than states; its
+	// quotes give the context it is read from.
+	Inferred   bool
+	Qualifiers []Qualifier
+	Evidence   []Evidence
 }
 
 // Qualifier returns the qualifier with key, if any.

@@ -30,7 +30,7 @@ var Vocabulary = sortVocab([]Predicate{
 	{Name: "worksFor", Label: "任职于", LabelEn: "works for", Inverse: "员工", InverseEn: "employs",
 		Domain: []Kind{Person}, Range: []Kind{Company, Organization}, Maps: "https://schema.org/worksFor", Doc: "employment; role is the job title"},
 	{Name: "leads", Label: "负责", LabelEn: "leads", Inverse: "负责人", InverseEn: "led by",
-		Domain: []Kind{Person}, Maps: "http://www.wikidata.org/prop/direct/P1037", Doc: "the person heads the organisation or project; role is the title (负责人, 党委书记)"},
+		Domain: []Kind{Person}, Maps: "", Doc: "the person heads the organisation or project; role is the title (负责人, 党委书记); the inverse of Wikidata P1037 (director/manager)"},
 	{Name: "memberOf", Label: "成员", LabelEn: "member of", Inverse: "成员包括", InverseEn: "has member",
 		Maps: "https://schema.org/memberOf", Doc: "membership of a party, unit or team; time is when it began"},
 	{Name: "residentOf", Label: "居住于", LabelEn: "resident of", Inverse: "居民", InverseEn: "has resident",
@@ -45,7 +45,7 @@ var Vocabulary = sortVocab([]Predicate{
 		Maps: "https://schema.org/creator", Doc: "who devised a method, programme or work"},
 	{Name: "about", Label: "主题", LabelEn: "about", Inverse: "相关文献", InverseEn: "subject of",
 		Maps: "https://schema.org/about", Doc: "what a document or event is about"},
-	{Name: "participant", Label: "参与", LabelEn: "participated in", Inverse: "参与者", InverseEn: "participant",
+	{Name: "participantIn", Label: "参与", LabelEn: "participated in", Inverse: "参与者", InverseEn: "participant",
 		Range: []Kind{Event, Project}, Maps: "http://www.wikidata.org/prop/direct/P1344", Doc: "the subject took part in the event or project; role says how"},
 	{Name: "partOf", Label: "隶属于", LabelEn: "part of", Inverse: "组成部分", InverseEn: "has part",
 		Maps: "https://schema.org/isPartOf", Doc: "a unit of a larger organisation, a part of a larger project"},
@@ -105,6 +105,11 @@ const (
 	QualRole     = "role"
 	QualQuantity = "quantity"
 )
+
+// InferredRelation, in a relation's inferred list, marks the link itself as
+// implied by the source rather than stated (a place named among the
+// district's achievements is taken to lie in the district).
+const InferredRelation = "relation"
 
 // QualifierKeys lists the qualifier keys in their documented order.
 var QualifierKeys = []string{QualTime, QualRole, QualQuantity}

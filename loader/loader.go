@@ -492,8 +492,12 @@ func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource
 		pr.rel.Qualifiers = append(pr.rel.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: slices.Contains(values(inferred), key)})
 	}
 	for _, it := range inferred {
+		if it.Value == kg.InferredRelation {
+			pr.rel.Inferred = true
+			continue
+		}
 		if !slices.Contains(kg.QualifierKeys, it.Value) {
-			r.errorf(it.Node, it.Field, "%q is not a qualifier: want one of %s", it.Value, strings.Join(kg.QualifierKeys, ", "))
+			r.errorf(it.Node, it.Field, "%q is not a qualifier: want one of %s, or %s for the link itself", it.Value, strings.Join(kg.QualifierKeys, ", "), kg.InferredRelation)
 		} else if _, ok := pr.rel.Qualifier(it.Value); !ok {
 			r.errorf(it.Node, it.Field, "%q is marked inferred but the relation has no %s", it.Value, it.Value)
 		}

@@ -109,6 +109,12 @@ func TestLoadOK(t *testing.T) {
 		}
 	}
 
+	for i, r := range ds.Relations {
+		if want := i == 1; r.Inferred != want {
+			t.Errorf("relation %d (%s %s %s): inferred %v, want %v", i, r.Subject, r.Predicate, r.Object, r.Inferred, want)
+		}
+	}
+
 	// Offsets worked out by hand on the normalised text: the heading (4) and
 	// its newline, then the first paragraph of 89 code points and a newline.
 	hj := ds.Relations[8]

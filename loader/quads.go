@@ -88,6 +88,9 @@ func (ds *Dataset) makeQuads() []quad.Quad {
 				b.str(st, kg.AttrInferred, q.Key)
 			}
 		}
+		if r.Inferred {
+			b.str(st, kg.AttrInferred, kg.InferredRelation)
+		}
 		b.evidence(st, r.Evidence)
 	}
 	return sortDedup(b.quads)

@@ -55,7 +55,17 @@ func cached[V any](ctx context.Context, c *lru.Cache[string, V], ids []string, r
 	}
 	for j, v := range vs {
 		out[at[j]] = v
-		c.Add(miss[j], v)
+		// Unknown entities are not kept: probing random ids must not evict
+		// the entries real questions use. (Relations and figures are only
+		// asked of entities that exist.)
+		if !unknownEntity(v) {
+			c.Add(miss[j], v)
+		}
 	}
 	return out, nil
+}
+
+func unknownEntity[V any](v V) bool {
+	e, ok := any(v).(*kg.Entity)
+	return ok && e == nil
 }

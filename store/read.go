@@ -205,6 +205,12 @@ func (g *Graph) readEdges(ctx context.Context, ids []string) ([][]Edge, error) {
 }
 
 func sortEdges(edges []Edge) {
+	keys := map[string]string{}
+	for _, e := range edges {
+		if _, ok := keys[e.Other]; !ok {
+			keys[e.Other] = collation(e.OtherName)
+		}
+	}
 	sort.SliceStable(edges, func(i, j int) bool {
 		a, b := edges[i], edges[j]
 		if a.Predicate != b.Predicate {
@@ -215,17 +221,36 @@ func sortEdges(edges []Edge) {
 		}
 		ta, _ := a.Qualifier(kg.QualTime)
 		tb, _ := b.Qualifier(kg.QualTime)
-		if ta.Value != tb.Value {
-			return ta.Value < tb.Value
+		if c := compareUndatedLast(ta.Value, tb.Value); c != 0 {
+			return c < 0
 		}
-		if a.OtherName != b.OtherName {
-			return a.OtherName < b.OtherName
+		if ka, kb := keys[a.Other], keys[b.Other]; ka != kb {
+			return ka < kb
 		}
 		if a.Other != b.Other {
 			return a.Other < b.Other
 		}
 		return a.Statement < b.Statement
 	})
+}
+
+// compareUndatedLast orders ISO 8601 times, an empty one after all others.
+func compareUndatedLast(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "":
+		return 1
+	case b == "":
+		return -1
+	}
+	return strings.Compare(a, b)
+}
+
+// collation is the sort key of a Chinese name: its pinyin, then the name,
+// so lists read in the order a Chinese index would have them.
+func collation(name string) string {
+	return strings.ToLower(search.Romanize(name, "", "")) + "\x00" + name
 }
 
 // statement reads the qualifiers and evidence of the relation's statement.
@@ -235,6 +260,7 @@ func (g *Graph) statement(ctx context.Context, e *Edge) error {
 		return err
 	}
 	inferred := strs(m[kg.AttrInferred])
+	e.Inferred = slices.Contains(inferred, kg.InferredRelation)
 	for _, key := range kg.QualifierKeys {
 		for _, v := range strs(m[kg.QualPrefix+key]) {
 			e.Qualifiers = append(e.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: slices.Contains(inferred, key)})
@@ -308,11 +334,17 @@ func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, e
 		}
 		sort.SliceStable(figs, func(i, j int) bool {
 			a, b := figs[i], figs[j]
-			if a.Indicator != b.Indicator {
-				return a.Indicator < b.Indicator
+			if c := compareUndatedLast(a.Period, b.Period); c != 0 {
+				return c < 0
 			}
-			if a.Period != b.Period {
-				return a.Period < b.Period
+			if ka, kb := collation(a.Indicator), collation(b.Indicator); ka != kb {
+				return ka < kb
+			}
+			if a.Stated != b.Stated {
+				return a.Stated < b.Stated
+			}
+			if a.Unit != b.Unit {
+				return a.Unit < b.Unit
 			}
 			return a.Value < b.Value
 		})

@@ -267,6 +267,7 @@ type ComplexityRoot struct {
 		Cursor       func(childComplexity int) int
 		Direction    func(childComplexity int) int
 		Evidence     func(childComplexity int) int
+		Inferred     func(childComplexity int) int
 		Label        func(childComplexity int) int
 		LabelEn      func(childComplexity int) int
 		Predicate    func(childComplexity int) int
@@ -1562,6 +1563,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.Evidence(childComplexity), true
+	case "Relation.inferred":
+		if e.ComplexityRoot.Relation.Inferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Inferred(childComplexity), true
 	case "Relation.label":
 		if e.ComplexityRoot.Relation.Label == nil {
 			break
@@ -1755,7 +1762,10 @@ schema {
 "The questions the graph answers."
 type Query {
   "One entity by id (` + "`" + `person/ma-shanxiang` + "`" + `) or by its full IRI; null when there is none."
-  entity(id: ID!): Entity
+  entity(
+    "An id such as ` + "`" + `person/ma-shanxiang` + "`" + `, or the IRI ` + "`" + `{base}/id/person/ma-shanxiang` + "`" + `."
+    id: ID!
+  ): Entity
   """
   Entities whose name or alias matches ` + "`" + `text` + "`" + `, best first: exact name, alias,
   prefix, substring, pinyin, near miss; ties go to the better connected entity.
@@ -1778,7 +1788,10 @@ type Query {
     after: String
   ): EntityConnection!
   "A source document by id (` + "`" + `source/jiangbei-2021-05` + "`" + `) or IRI; null when there is none."
-  source(id: ID!): Source
+  source(
+    "An id such as ` + "`" + `source/jiangbei-2021-05` + "`" + `, or its IRI."
+    id: ID!
+  ): Source
   "Every source document the graph quotes."
   sources: [Source!]!
   "The relation vocabulary: every predicate with its labels and meaning."
@@ -1888,16 +1901,30 @@ interface Entity {
   description: String
   "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
-  "Its identifiers in other datasets."
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
   """
-  Its relations, by predicate, then outgoing before incoming, then time, then
-  the other end's name. ` + "`" + `predicate` + "`" + ` takes a name (` + "`" + `award` + "`" + `) or its IRI.
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
   """
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  "How many relations ` + "`" + `relations` + "`" + ` would list without ` + "`" + `first` + "`" + `."
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  "Numbers the source gives about it, by indicator, then period."
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
   figures(
     """
     Only figures of this period, an ISO 8601 date or interval; a year or
@@ -1938,6 +1965,12 @@ type Relation {
   qualifiers: [Qualifier!]!
   "The quotes of the source that state it."
   evidence: [Evidence!]!
+  """
+  True when the source implies this link rather than states it (a place named
+  among the district's achievements is taken to lie in the district); the
+  evidence gives the context it is read from.
+  """
+  inferred: Boolean!
 }
 
 "A refinement of a relation."
@@ -2041,18 +2074,59 @@ type Predicate {
 
 "A named person."
 type Person implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Honours the person received, with when and the quotes that say so."
   honours: [HonourAward!]!
   "Employers, each relation carrying the role."
@@ -2067,18 +2141,59 @@ type Person implements Entity {
 
 "A company or enterprise."
 type Company implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Where it is."
   location: Place
   "Honours it received."
@@ -2089,18 +2204,59 @@ type Company implements Entity {
 
 "A government or party body, museum, studio, centre or other organisation."
 type Organization implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Honours the organisation received."
   honours: [HonourAward!]!
   "Where it is."
@@ -2111,18 +2267,59 @@ type Organization implements Entity {
 
 "A place: city, district, 街道, 镇, 社区, 村, road, dock, bridge, business district, park or landmark."
 type Place implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Honours the place received (e.g. a district's titles)."
   honours: [HonourAward!]!
   "The place it lies in, directly."
@@ -2137,36 +2334,118 @@ type Place implements Entity {
 
 "A title, award or medal."
 type Honour implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Who received it."
   recipients: [Entity!]!
 }
 
 "An initiative, programme, campaign, work method, facility or fair."
 type Project implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Who devised it."
   creators: [Entity!]!
   "Where it is."
@@ -2177,18 +2456,59 @@ type Project implements Entity {
 
 "A policy, book or other document."
 type Document implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Who wrote or compiled it."
   authors: [Entity!]!
   "What it is about."
@@ -2197,18 +2517,59 @@ type Document implements Entity {
 
 "Something that happened."
 type Event implements Entity {
+  "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
+  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
   iri: String!
+  "The kind of entity."
   type: EntityType!
+  "The full name as the source gives it."
   name: String!
+  "Short names and epithets the source uses, sorted."
   aliases: [String!]!
+  """
+  The name in toneless pinyin: the data's own spelling where a polyphonic
+  character needs it (` + "`" + `Chongqing Jinrong Bowuguan` + "`" + ` for 重庆金融博物馆), else
+  lower-case syllables made from the name (` + "`" + `ma shan xiang` + "`" + `). ` + "`" + `search` + "`" + ` matches
+  it full, joined (` + "`" + `mashanxiang` + "`" + `) or by initials (` + "`" + `msx` + "`" + `).
+  """
   pinyin: String!
+  "A short description written from the source."
   description: String
+  "What it is, in a word: 街道, 社区, 荣誉称号, 政策文件 …"
   category: String
+  "Its identifiers in other datasets, each with the reference list it comes from."
   identifiers: [Identifier!]!
-  relations(predicate: String, direction: Direction = BOTH, first: Int = 100, after: String): [Relation!]!
-  relationCount(predicate: String, direction: Direction = BOTH): Int!
-  figures(period: String): [Figure!]!
+  """
+  Its relations, by predicate, then outgoing before incoming, then time
+  (undated last), then the other end's name in pinyin order.
+  """
+  relations(
+    "Only this predicate: a name (` + "`" + `award` + "`" + `) or its IRI; see ` + "`" + `vocabulary` + "`" + `."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+    "At most this many (0 to the server's maximum)."
+    first: Int = 100
+    "The ` + "`" + `cursor` + "`" + ` of the last relation of the previous page."
+    after: String
+  ): [Relation!]!
+  "How many relations ` + "`" + `relations` + "`" + ` would list with the same filters and no ` + "`" + `first` + "`" + `."
+  relationCount(
+    "Only this predicate: a name or its IRI."
+    predicate: String
+    "Only relations running this way from this entity."
+    direction: Direction = BOTH
+  ): Int!
+  "Numbers the source gives about it, by period (undated last), then indicator."
+  figures(
+    """
+    Only figures of this period, an ISO 8601 date or interval; a year or
+    month also matches the dates and intervals that start in it (2021 matches
+    2021-01/2021-03).
+    """
+    period: String
+  ): [Figure!]!
   "Who took part."
   participants: [Relation!]!
   "Where it happened."
@@ -2510,6 +2871,8 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_qualifiers(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Relation_evidence(ctx, field)
+	case "inferred":
+		return ec.fieldContext_Relation_inferred(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
@@ -8464,6 +8827,29 @@ func (ec *executionContext) fieldContext_Relation_evidence(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Relation_inferred(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_inferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_inferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11328,6 +11714,11 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "evidence":
 			out.Values[i] = ec._Relation_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferred":
+			out.Values[i] = ec._Relation_inferred(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

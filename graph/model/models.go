@@ -4,6 +4,7 @@ package model
 
 import (
 	"encoding/base64"
+	"strings"
 
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/search"
@@ -78,10 +79,10 @@ func IDOf(e Entity) string {
 func (b Base) EntityID() string { return b.E.ID }
 
 // TypeOf maps a kind to its GraphQL enum value.
-func TypeOf(k kg.Kind) EntityType { return EntityType(upper(string(k))) }
+func TypeOf(k kg.Kind) EntityType { return EntityType(strings.ToUpper(string(k))) }
 
 // KindOf maps a GraphQL enum value to its kind.
-func KindOf(t EntityType) kg.Kind { return kg.Kind(lower(string(t))) }
+func KindOf(t EntityType) kg.Kind { return kg.Kind(strings.ToLower(string(t))) }
 
 // Relation is one relation read from one end.
 type Relation struct {
@@ -197,24 +198,4 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c - 'A' + 'a'
-		}
-	}
-	return string(b)
 }

@@ -125,9 +125,9 @@ func testEdges(t *testing.T, g *store.Graph) {
 	maResident := ev("马善祥住在红土地社区", 43, 53)
 	htdInWld := ev("红土地社区位于五里店街道", 29, 41)
 	maEdges := []store.Edge{
-		// award: outgoing; no time sorts before 2019; evidence by offset.
-		edge(ma, "award", store.Out, gaige, "改革先锋", nil, gaigeMa...),
+		// award: outgoing; 2019 sorts before no time; evidence by offset.
 		edge(ma, "award", store.Out, mofan, "全国模范人民调解员", []kg.Qualifier{{Key: "time", Value: "2019"}}, ev("2019年，马善祥获得全国模范人民调解员称号", 64, 86)),
+		edge(ma, "award", store.Out, gaige, "改革先锋", nil, gaigeMa...),
 		edge(ma, "leads", store.Out, laoma, "老马工作室", []kg.Qualifier{{Key: "role", Value: "负责人"}}, ev("是老马工作室负责人", 54, 63)),
 		edge(ma, "residentOf", store.Out, htd, "红土地社区", nil, maResident),
 	}
@@ -138,8 +138,8 @@ func testEdges(t *testing.T, g *store.Graph) {
 	}{
 		{"OK/Out", []string{ma}, [][]store.Edge{maEdges}},
 		{"OK/InWithInferredTime", []string{gaige}, [][]store.Edge{{
-			edge(gaige, "award", store.In, ma, "马善祥", nil, gaigeMa...),
 			edge(gaige, "award", store.In, li, "李玉珍", []kg.Qualifier{{Key: "time", Value: "2018", Inferred: true}}, ev("也获得改革先锋称号", 112, 121)),
+			edge(gaige, "award", store.In, ma, "马善祥", nil, gaigeMa...),
 		}}},
 		{"OK/BothByPredicateThenName", []string{htd}, [][]store.Edge{{
 			edge(htd, "containedInPlace", store.Out, wld, "五里店街道", nil, htdInWld),
@@ -181,11 +181,11 @@ func testEdges(t *testing.T, g *store.Graph) {
 func testFigures(t *testing.T, g *store.Graph) {
 	growth := 3.9
 	jb := []kg.Figure{
-		// By indicator: 地 (U+5730) before 常 (U+5E38).
-		{Indicator: "地区生产总值", Stated: "1325亿元", Value: 1325, Unit: "亿元", Period: "2020", GrowthPercent: &growth,
-			Evidence: []kg.Evidence{ev("江北区地区生产总值达到1325亿元", 145, 162), ev("同比增长3.9%", 163, 171)}},
+		// One period, then by indicator in pinyin order: changzhu before diqu.
 		{Indicator: "常住人口", Stated: "约90万人", Value: 90, Unit: "万人", Modifier: "约", Period: "2020", PeriodInferred: true,
 			Evidence: []kg.Evidence{ev("全区常住人口约90万人", 172, 183)}},
+		{Indicator: "地区生产总值", Stated: "1325亿元", Value: 1325, Unit: "亿元", Period: "2020", GrowthPercent: &growth,
+			Evidence: []kg.Evidence{ev("江北区地区生产总值达到1325亿元", 145, 162), ev("同比增长3.9%", 163, 171)}},
 	}
 	tests := []struct {
 		name string
