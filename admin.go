@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/loader"
 )
 
@@ -18,42 +19,38 @@ import (
 func (m *Main) reload(w http.ResponseWriter, r *http.Request) {
 	if !m.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="civicgraph"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "a valid write token is required", "code": "UNAUTHENTICATED"})
+		graph.WriteError(w, graph.Errorf(graph.Unauthenticated, "a valid write token is required").WithStatus(http.StatusUnauthorized))
 		return
 	}
 	ds, err := loadData(m.DataDir)
 	var invalid loader.Errors
 	switch {
 	case errors.As(err, &invalid):
-		msgs := make([]string, len(invalid))
+		// One error a data problem, each naming file:line and field.
+		errs := make([]*graph.Error, len(invalid))
 		for i, e := range invalid {
-			msgs[i] = e.Error()
+			errs[i] = graph.Errorf(graph.BadUserInput, "%s", e.Error()).WithStatus(http.StatusUnprocessableEntity)
 		}
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the data is invalid; the served graph is unchanged", "code": "BAD_USER_INPUT", "errors": msgs})
+		graph.WriteError(w, errs...)
 		return
 	case err != nil:
 		slog.Error("reload: read data", "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "internal error", "code": "INTERNAL"})
+		graph.WriteError(w, graph.Errorf(graph.Internal, "internal error; the served graph is unchanged"))
 		return
 	}
 	version, err := m.store.Load(r.Context(), ds)
 	if err != nil {
 		slog.Error("reload: load", "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "internal error; the served graph is unchanged", "code": "INTERNAL"})
+		graph.WriteError(w, graph.Errorf(graph.Internal, "internal error; the served graph is unchanged"))
 		return
 	}
 	slog.Info("reloaded", "version", version)
-	writeJSON(w, http.StatusOK, map[string]any{"graphVersion": version})
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"graphVersion": version})
 }
 
 // authorized checks the bearer token in constant time.
 func (m *Main) authorized(r *http.Request) bool {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && m.WriteToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(m.WriteToken)) == 1
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
 }

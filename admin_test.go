@@ -51,7 +51,7 @@ func TestReload(t *testing.T) {
 	before := servedVersion(t, m)
 
 	t.Run("ErrNoToken", func(t *testing.T) {
-		if code, body := reload(t, m, ""); code != http.StatusUnauthorized || body["code"] != "UNAUTHENTICATED" {
+		if code, body := reload(t, m, ""); code != http.StatusUnauthorized || codeOf(body) != "UNAUTHENTICATED" {
 			t.Errorf("got %d %v, want 401 UNAUTHENTICATED", code, body)
 		}
 	})
@@ -77,7 +77,7 @@ func TestReload(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, body := reload(t, m, "s3cret")
-		if code != http.StatusUnprocessableEntity || !strings.Contains(strings.Join(toStrings(body["errors"]), "\n"), "people.yaml:") {
+		if code != http.StatusUnprocessableEntity || codeOf(body) != "BAD_USER_INPUT" || !strings.Contains(strings.Join(messages(body), "\n"), "people.yaml:") {
 			t.Errorf("got %d %v, want 422 naming people.yaml:line", code, body)
 		}
 		if v := servedVersion(t, m); v != before {
@@ -111,12 +111,25 @@ func TestReloadOff(t *testing.T) {
 	}
 }
 
-func toStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		s, _ := x.(string)
-		out = append(out, s)
+// codeOf is the code of a GraphQL-shaped error body's first error.
+func codeOf(body map[string]any) string {
+	errs, _ := body["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	e, _ := errs[0].(map[string]any)
+	ext, _ := e["extensions"].(map[string]any)
+	code, _ := ext["code"].(string)
+	return code
+}
+
+func messages(body map[string]any) []string {
+	errs, _ := body["errors"].([]any)
+	var out []string
+	for _, x := range errs {
+		e, _ := x.(map[string]any)
+		msg, _ := e["message"].(string)
+		out = append(out, msg)
 	}
 	return out
 }

@@ -291,9 +291,7 @@ func recoverPanics(next http.Handler) http.Handler {
 				panic(p)
 			}
 			slog.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			io.WriteString(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`+"\n")
+			graph.WriteError(w, graph.Errorf(graph.Internal, "internal error"))
 		}()
 		next.ServeHTTP(w, r)
 	})

@@ -29,6 +29,15 @@ const (
 type Error struct {
 	Code Code
 	Msg  string
+	// Status is the HTTP status of a request this error ends before GraphQL
+	// runs (0 inside GraphQL, where the response decides).
+	Status int
+}
+
+// WithStatus sets the HTTP status of an error that ends a request.
+func (e *Error) WithStatus(status int) *Error {
+	e.Status = status
+	return e
 }
 
 func (e *Error) Error() string { return e.Msg }

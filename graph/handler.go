@@ -70,7 +70,7 @@ func withGraph(st *store.Store, wait time.Duration, next http.Handler) http.Hand
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g, err := st.Acquire()
 		if err != nil {
-			writeError(w, http.StatusServiceUnavailable, Unavailable, "no graph is being served")
+			WriteError(w, Errorf(Unavailable, "no graph is being served").WithStatus(http.StatusServiceUnavailable))
 			return
 		}
 		defer g.Release()

@@ -83,14 +83,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	rp.media = media
 
 	var params *graphql.RawParams
-	var perr *paramError
+	var perr *Error
 	if r.Method == http.MethodGet {
 		params, perr = t.getParams(r)
 	} else {
 		params, perr = t.postParams(w, r)
 	}
 	if perr != nil {
-		rp.fail(perr.status, perr.code, "%s", perr.msg)
+		rp.fail(perr.Status, perr.Code, "%s", perr.Msg)
 		return
 	}
 	params.Headers = r.Header
@@ -159,25 +159,18 @@ func collapseTimeouts(errs gqlerror.List) gqlerror.List {
 	return out
 }
 
-// paramError is a request that is not a well-formed GraphQL-over-HTTP
+// badRequest is a request that is not a well-formed GraphQL-over-HTTP
 // request; it never reaches GraphQL.
-type paramError struct {
-	status int
-	code   Code
-	msg    string
+func badRequest(format string, args ...any) *Error {
+	return Errorf(BadUserInput, format, args...).WithStatus(http.StatusBadRequest)
 }
 
-func badRequest(format string, args ...any) *paramError {
-	return &paramError{http.StatusBadRequest, BadUserInput, fmt.Sprintf(format, args...)}
-}
-
-func (t httpTransport) tooLarge() *paramError {
-	return &paramError{http.StatusRequestEntityTooLarge, LimitExceeded,
-		fmt.Sprintf("the request is larger than the limit of %d bytes", t.maxBody)}
+func (t httpTransport) tooLarge() *Error {
+	return Errorf(LimitExceeded, "the request is larger than the limit of %d bytes", t.maxBody).WithStatus(http.StatusRequestEntityTooLarge)
 }
 
 // getParams reads query, operationName, variables and extensions from the URL.
-func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *paramError) {
+func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *Error) {
 	if t.maxBody > 0 && int64(len(r.URL.RawQuery)) > t.maxBody {
 		return nil, t.tooLarge()
 	}
@@ -199,12 +192,11 @@ func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *paramErr
 }
 
 // postParams reads a JSON body of at most maxBody bytes.
-func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *paramError) {
+func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *Error) {
 	ct := r.Header.Get("Content-Type")
 	mt, mp, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != mediaJSON || (mp["charset"] != "" && !strings.EqualFold(mp["charset"], "utf-8")) {
-		return nil, &paramError{http.StatusUnsupportedMediaType, BadUserInput,
-			fmt.Sprintf("Content-Type %q is not supported: send application/json (in UTF-8)", ct)}
+		return nil, Errorf(BadUserInput, "Content-Type %q is not supported: send application/json (in UTF-8)", ct).WithStatus(http.StatusUnsupportedMediaType)
 	}
 	body := r.Body
 	if t.maxBody > 0 {
@@ -363,9 +355,20 @@ func (rp *reply) fail(status int, code Code, format string, args ...any) {
 	rp.send(status, resp)
 }
 
-// writeError answers a request that never reached the transport.
-func writeError(w http.ResponseWriter, status int, code Code, msg string) {
-	(&reply{w: w, media: mediaJSON}).fail(status, code, "%s", msg)
+// WriteError answers a request that never reached GraphQL — a refused
+// request, an HTTP endpoint beside /graphql — in the same shape as a GraphQL
+// error response: every error with its code, no data. The status is the
+// first error's (500 when it has none).
+func WriteError(w http.ResponseWriter, errs ...*Error) {
+	status := http.StatusInternalServerError
+	if len(errs) > 0 && errs[0].Status != 0 {
+		status = errs[0].Status
+	}
+	list := make(gqlerror.List, len(errs))
+	for i, e := range errs {
+		list[i] = &gqlerror.Error{Message: e.Msg, Extensions: map[string]any{"code": string(e.Code)}}
+	}
+	(&reply{w: w, media: mediaJSON}).send(status, &graphql.Response{Errors: list})
 }
 
 func graphVersion(ctx context.Context) string {
