@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,7 +42,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: civicgraph validate [DATA_DIR]\n\nChecks a data folder (default: the built-in dataset): every error names file:line and field.")
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return flagError(err)
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
@@ -75,7 +76,7 @@ Flags:`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return flagError(err)
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
@@ -105,7 +106,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		return flagError(err)
 	}
 	if *spec == "" || fs.NArg() > 1 {
 		fs.Usage()
@@ -134,4 +135,13 @@ func redact(spec string) string {
 		return u.Redacted()
 	}
 	return spec
+}
+
+// flagError makes a flag parse error a usage error (exit 2; the flag package
+// has printed the message and the usage), leaving -h alone.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", errFlag, err)
 }

@@ -53,14 +53,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errFlag): // the flag package has said what is wrong
+		return 2
 	case errors.Is(err, errUsage):
+		if err != errUsage {
+			fmt.Fprintln(stderr, "civicgraph:", err)
+		}
 		return 2
 	}
 	fmt.Fprintln(stderr, "civicgraph:", err)
 	return 1
 }
 
-var errUsage = errors.New("usage")
+// errUsage is a command line that cannot run; errFlag one the flag package
+// refused, having printed why.
+var (
+	errUsage = errors.New("usage")
+	errFlag  = fmt.Errorf("bad flags: %w", errUsage)
+)
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	m := NewMain()
@@ -166,10 +176,7 @@ Flags (serve; -flag and --flag both work):
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err) // the flag package has printed the usage
+		return flagError(err)
 	}
 	if m.WriteToken == "" {
 		m.WriteToken = os.Getenv("CIVICGRAPH_WRITE_TOKEN") // not a flag default, so -h never shows it

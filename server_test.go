@@ -140,6 +140,8 @@ func TestCommands(t *testing.T) {
 		{"OKHelp", []string{"-h"}, 0, nil, []string{"-addr", "-store", "-base-iri", "validate", "load"}},
 		{"ErrUnknownFlag", []string{"-nope"}, 2, nil, []string{"flag provided but not defined"}},
 		{"ErrLoadWithoutStore", []string{"load"}, 2, nil, []string{"Usage: civicgraph load"}},
+		{"ErrLoadMemory", []string{"load", "-store", "memory"}, 2, nil, []string{"persistent store"}},
+		{"ErrValidateUnknownFlag", []string{"validate", "-x"}, 2, nil, []string{"flag provided but not defined"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
