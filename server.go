@@ -94,6 +94,7 @@ type Main struct {
 	DataDir         string
 	WriteToken      string
 	Cache           int
+	BatchWait       time.Duration
 	MaxFirst        int
 	Playground      bool
 	Introspection   bool
@@ -124,6 +125,7 @@ func NewMain() *Main {
 		StoreSpec:       "memory",
 		MaxFirst:        1000,
 		Cache:           100000,
+		BatchWait:       graph.DefaultBatchWait,
 		Playground:      true,
 		Introspection:   true,
 		Poll:            2 * time.Second,
@@ -149,6 +151,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
 	fs.StringVar(&m.WriteToken, "write-token", "", "bearer `token` that authorizes writes (POST /admin/reload); default $CIVICGRAPH_WRITE_TOKEN; none: writes are off")
 	fs.IntVar(&m.Cache, "cache", m.Cache, "entities (and as many relation and figure lists) each graph version keeps in memory once read; the cache belongs to one version, so a new version starts empty (0: off)")
+	fs.DurationVar(&m.BatchWait, "batch-wait", m.BatchWait, "how long a request gathers sibling reads into one batch before reading the store; longer batches more, shorter answers sooner")
 	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size `n` a query may ask for with first: n; above it is an error, not clamped")
 	fs.BoolVar(&m.Playground, "playground", m.Playground, "serve the GraphiQL playground at /")
 	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
@@ -256,9 +259,10 @@ func (m *Main) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(graph.Config{
 		Store: m.store, IRIs: iris, MaxFirst: m.MaxFirst, Introspection: m.Introspection,
-		Limits:  graph.Limits{MaxDepth: m.MaxDepth, MaxComplexity: m.MaxComplexity, MaxAliases: m.MaxAliases, MaxTokens: m.MaxTokens},
-		MaxBody: m.MaxBody,
-		Timeout: m.Timeout,
+		Limits:    graph.Limits{MaxDepth: m.MaxDepth, MaxComplexity: m.MaxComplexity, MaxAliases: m.MaxAliases, MaxTokens: m.MaxTokens},
+		MaxBody:   m.MaxBody,
+		Timeout:   m.Timeout,
+		BatchWait: m.BatchWait,
 	})
 	mux.Handle("/graphql", gql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

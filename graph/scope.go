@@ -23,7 +23,7 @@ type scopeKey struct{}
 
 // DefaultBatchWait is how long a loader gathers keys before it reads: long enough
 // for sibling resolvers to join, short against a request.
-const DefaultBatchWait = 2 * time.Millisecond
+const DefaultBatchWait = 100 * time.Microsecond
 
 // WithGraph returns ctx reading from g, with fresh dataloaders that gather
 // keys for wait before each read.
