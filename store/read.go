@@ -165,9 +165,9 @@ func (g *Graph) Edges(ctx context.Context, ids []string) ([][]Edge, error) {
 func (g *Graph) readEdges(ctx context.Context, ids []string) ([][]Edge, error) {
 	g.calls.Add(1)
 	out := make([][]Edge, len(ids))
-	names := map[string]string{}
+	var others []string
+	seen := map[string]bool{}
 	for i, id := range ids {
-		var edges []Edge
 		for _, d := range []quad.Direction{quad.Subject, quad.Object} {
 			qs, err := g.quadsOf(ctx, quad.IRI(id), d)
 			if err != nil {
@@ -187,19 +187,31 @@ func (g *Graph) readEdges(ctx context.Context, ids []string) ([][]Edge, error) {
 				if err := g.statement(ctx, &e); err != nil {
 					return nil, err
 				}
-				if _, ok := names[e.Other]; !ok {
-					m, err := g.attrs(ctx, quad.IRI(e.Other))
-					if err != nil {
-						return nil, err
-					}
-					names[e.Other] = first(m[kg.AttrName])
+				if !seen[e.Other] {
+					seen[e.Other] = true
+					others = append(others, e.Other)
 				}
-				e.OtherName = names[e.Other]
-				edges = append(edges, e)
+				out[i] = append(out[i], e)
 			}
 		}
+	}
+	// The other ends' names order the lists; one batch read through the
+	// cache, where the API's reads of the same targets then find them.
+	ents, err := g.Entities(ctx, others)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(others))
+	for i, id := range others {
+		if ents[i] != nil {
+			names[id] = ents[i].Name
+		}
+	}
+	for _, edges := range out {
+		for j := range edges {
+			edges[j].OtherName = names[edges[j].Other]
+		}
 		sortEdges(edges)
-		out[i] = edges
 	}
 	return out, nil
 }
