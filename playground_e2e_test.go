@@ -473,6 +473,48 @@ func TestPlaygroundBrowser(t *testing.T) {
 		}
 	}
 
+	// The same IRI in a browser: the entity's page, a quote marked in its
+	// source, and the playground opened on the page's ready query.
+	awardQuote := `//h3[a[@href="/vocab/award"]]/following-sibling::ul[1]//blockquote/a`
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(m.URL()+"/id/person/ma-shanxiang"),
+		chromedp.WaitVisible(awardQuote),
+	); err != nil {
+		fatal("open the entity page: %v", err)
+	}
+	h1, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil {
+		fatal("entity page: %v", err)
+	}
+	quote, err := chromedp.Run(tab, chromedp.Text(awardQuote))
+	if err != nil {
+		fatal("entity page: %v", err)
+	}
+	shot("entity-page")
+	if h1 != "马善祥" || quote == "" {
+		t.Errorf("entity page: h1 %q, first award quote %q", h1, quote)
+	}
+	if err := chromedp.Do(tab,
+		chromedp.Click(awardQuote, chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS("mark")),
+	); err != nil {
+		fatal("the quote %q is not marked on its source's page: %v", quote, err)
+	}
+	if marked, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS("mark"))); err != nil || marked != quote {
+		t.Errorf("the source's page marks %q (%v), want %q", marked, err, quote)
+	}
+	shot("source-quote")
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(m.URL()+"/id/person/ma-shanxiang"),
+		chromedp.Click(`//a[contains(., "open in the GraphQL playground")]`, chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")),
+		chromedp.Poll[chromedp.Void](jsQueryEditor+`?.getValue().includes('entity(id: "person/ma-shanxiang")')`,
+			chromedp.WithPollingTimeout(15*time.Second)),
+	); err != nil {
+		fatal("the entity page's playground link does not open its query: %v", err)
+	}
+	shot("playground-linked-query")
+
 	got := rec.snapshot()
 	canaryFrom := len(got.escapes)
 	for _, w := range got.warnings {
@@ -500,7 +542,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 
 	// Canary: the CDP checks must see and stop a request to another host
 	// (navigations are not subject to the page's CSP), or they prove nothing.
-	err := chromedp.Do(tab, chromedp.Navigate("http://example.com/"))
+	err = chromedp.Do(tab, chromedp.Navigate("http://example.com/"))
 	var loadErr *chromedp.LoadError
 	if !errors.As(err, &loadErr) {
 		t.Errorf("canary: navigating to http://example.com/ gave %v, want a load error", err)

@@ -5,6 +5,7 @@
 //	civicgraph validate [DATA_DIR]           check a data folder
 //	civicgraph check [-v] [DATA_DIR]         report the data's coverage of its sources
 //	civicgraph load -store S [DATA_DIR]      write a data folder into a store
+//	civicgraph export [-format F] [-o FILE]  write the whole graph as RDF or CSV
 package main
 
 import (
@@ -19,12 +20,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/civicgraph/civicgraph/cors"
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/kg"
-	"github.com/civicgraph/civicgraph/loader"
+	"github.com/civicgraph/civicgraph/linkeddata"
 	"github.com/civicgraph/civicgraph/playground"
 	"github.com/civicgraph/civicgraph/store"
 )
@@ -45,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runCheck(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "load":
 		err = runLoad(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "export":
+		err = runExport(ctx, args[1:], stdout, stderr)
 	default:
 		err = serve(ctx, args, stderr)
 	}
@@ -100,6 +105,7 @@ type Main struct {
 	Introspection   bool
 	Poll            time.Duration
 	ShutdownTimeout time.Duration
+	ExportTimeout   time.Duration // bounds one GET /export instead of -write-timeout
 
 	// Exposure limits: each refusal is a GraphQL error with a code.
 	MaxDepth      int           // deepest field nesting of a query (0: no limit)
@@ -130,6 +136,7 @@ func NewMain() *Main {
 		Introspection:   true,
 		Poll:            2 * time.Second,
 		ShutdownTimeout: 10 * time.Second,
+		ExportTimeout:   10 * time.Minute,
 		MaxDepth:        12,
 		MaxComplexity:   50000,
 		MaxAliases:      30,
@@ -147,7 +154,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address `host:port` (port 0 picks a free one)")
 	fs.StringVar(&m.StoreSpec, "store", m.StoreSpec, "quad store: memory, bolt:DIR or postgres://…; an empty persistent store is filled with the data at first start")
-	fs.StringVar(&m.BaseIRI, "base-iri", "", "base of public IRIs: {base}/id/{kind}/{slug} (default http:// + the listen address)")
+	fs.StringVar(&m.BaseIRI, "base-iri", "", "base of public IRIs, {base}/id/{kind}/{slug}, for a private deployment (default: the base the served dataset declares, https://w3id.org/civicgraph for the built-in one); /id/… and /vocab/… are served under any host either way")
 	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
 	fs.StringVar(&m.WriteToken, "write-token", "", "bearer `token` that authorizes writes (POST /admin/reload); default $CIVICGRAPH_WRITE_TOKEN; none: writes are off")
 	fs.IntVar(&m.Cache, "cache", m.Cache, "entities (and as many relation and figure lists) each graph version keeps in memory once read; the cache belongs to one version, so a new version starts empty (0: off)")
@@ -157,6 +164,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
 	fs.DurationVar(&m.Poll, "poll", m.Poll, "how often to look for a graph version loaded by another process (persistent stores; 0: never)")
 	fs.DurationVar(&m.ShutdownTimeout, "shutdown-timeout", m.ShutdownTimeout, "how long to let requests finish on shutdown")
+	fs.DurationVar(&m.ExportTimeout, "export-timeout", m.ExportTimeout, "deadline of one GET /export, which neither -timeout nor -write-timeout cuts (0: none)")
 	fs.IntVar(&m.MaxDepth, "max-depth", m.MaxDepth, "deepest nesting of fields a query may have (0: no limit)")
 	fs.IntVar(&m.MaxComplexity, "max-complexity", m.MaxComplexity, "largest `cost` a query may have: each field costs 1, a list multiplies the cost of its fields by its first: (by 10 without one) (0: no limit)")
 	fs.IntVar(&m.MaxAliases, "max-aliases", m.MaxAliases, "most fields a query may select under an alias (0: no limit)")
@@ -173,6 +181,8 @@ Usage:
   civicgraph validate [DATA_DIR]        check a data folder; errors name file:line and field
   civicgraph check [DATA_DIR]           report coverage and likely misses of the data; non-zero when any is open
   civicgraph load -store S [DATA_DIR]   write a data folder into a persistent store as its new version
+  civicgraph export [-format F] [-o FILE] [-store S]
+                                        write the whole graph as N-Quads, N-Triples, Turtle, TriG, JSON-LD or CSV
 
 Flags (serve; -flag and --flag both work):
 `)
@@ -187,6 +197,12 @@ Flags (serve; -flag and --flag both work):
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if m.BaseIRI != "" {
+		if err := checkBase(m.BaseIRI); err != nil {
+			return fmt.Errorf("%w: -base-iri: %v", errUsage, err)
+		}
+		m.BaseIRI = strings.TrimRight(m.BaseIRI, "/")
 	}
 	if m.MaxFirst < 1 {
 		return fmt.Errorf("%w: -max-first must be at least 1", errUsage)
@@ -214,7 +230,7 @@ Flags (serve; -flag and --flag both work):
 // Run opens the store and starts serving; it returns once the listener is
 // open.
 func (m *Main) Run(ctx context.Context) error {
-	st, err := store.OpenWith(ctx, m.StoreSpec, func() (*loader.Dataset, error) { return loadData(m.DataDir) }, store.Options{CacheEntries: m.Cache})
+	st, err := store.OpenWith(ctx, m.StoreSpec, func() (store.Source, error) { return loadData(m.DataDir) }, store.Options{CacheEntries: m.Cache})
 	if err != nil {
 		return err
 	}
@@ -225,7 +241,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.listener = ln
 	if m.BaseIRI == "" {
+		m.BaseIRI = declaredBase(st)
+	}
+	if m.BaseIRI == "" {
+		// A graph loaded before datasets declared a base.
 		m.BaseIRI = "http://" + publicAddr(ln.Addr().String())
+		slog.Warn("the served dataset declares no base IRI; minting IRIs under the listen address", "base-iri", m.BaseIRI)
 	}
 	m.server = &http.Server{
 		Handler: recoverPanics(m.routes()),
@@ -264,7 +285,12 @@ func (m *Main) routes() http.Handler {
 		Timeout:   m.Timeout,
 		BatchWait: m.BatchWait,
 	})
-	mux.Handle("/graphql", gql)
+	// Reads are open to pages of any origin; /graphql has no mutations.
+	mux.Handle("/graphql", cors.Reads(gql, http.MethodGet, http.MethodPost))
+	ld := cors.Reads(linkeddata.NewHandler(linkeddata.Config{Store: m.store, IRIs: iris, ExportTimeout: m.ExportTimeout, Playground: m.Playground}))
+	for _, route := range linkeddata.Routes {
+		mux.Handle(route, ld)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -367,6 +393,16 @@ func (m *Main) Close() error {
 		errs = append(errs, m.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// declaredBase is the base IRI the served dataset declares.
+func declaredBase(st *store.Store) string {
+	g, err := st.Acquire()
+	if err != nil {
+		return ""
+	}
+	defer g.Release()
+	return g.Info().Base
 }
 
 // publicAddr makes a listen address usable in IRIs: an unspecified host

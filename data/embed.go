@@ -5,8 +5,9 @@ package data
 
 import "embed"
 
-// FS is the data folder: sources/, entities/ and waivers.yaml (the likely
-// misses `civicgraph check` accepts).
+// FS is the data folder: dataset.yaml (the dataset's base IRI and
+// publication info), sources/, entities/ and waivers.yaml (the likely misses
+// `civicgraph check` accepts).
 //
-//go:embed sources entities waivers.yaml
+//go:embed dataset.yaml sources entities waivers.yaml
 var FS embed.FS

@@ -66,9 +66,15 @@ func Generate(n int, seed uint64) *Graph {
 
 // Dataset is the graph as the loader would have read it from a data folder,
 // ready for store.Store.Load. Relations carry no evidence: they are not drawn
-// from a source.
+// from a source. Its info names it generated, under the real base, so IRIs
+// look as they do for real data.
 func (g *Graph) Dataset() *loader.Dataset {
-	return &loader.Dataset{Entities: g.Entities, Relations: g.Relations, Figures: map[string][]kg.Figure{}}
+	return &loader.Dataset{
+		Info:      kg.DatasetInfo{Base: "https://w3id.org/civicgraph", Title: "生成的测试图谱", TitleEn: "civicgraph: generated test graph"},
+		Entities:  g.Entities,
+		Relations: g.Relations,
+		Figures:   map[string][]kg.Figure{},
+	}
 }
 
 // Degrees counts each entity's relations, both directions, in the order of

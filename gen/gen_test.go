@@ -7,7 +7,6 @@ import (
 
 	"github.com/civicgraph/civicgraph/gen"
 	"github.com/civicgraph/civicgraph/kg"
-	"github.com/civicgraph/civicgraph/loader"
 	"github.com/civicgraph/civicgraph/store"
 )
 
@@ -84,7 +83,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 func TestDatasetLoads(t *testing.T) {
 	ctx := context.Background()
 	g := gen.Generate(300, 1)
-	st, err := store.Open(ctx, "memory", func() (*loader.Dataset, error) { return g.Dataset(), nil })
+	st, err := store.Open(ctx, "memory", func() (store.Source, error) { return g.Dataset(), nil })
 	if err != nil {
 		t.Fatal(err)
 	}

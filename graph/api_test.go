@@ -26,7 +26,7 @@ const base = "http://civicgraph.test"
 // MustOpenStore opens a memory store holding the embedded dataset.
 func MustOpenStore(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), "memory", func() (*loader.Dataset, error) {
+	st, err := store.Open(context.Background(), "memory", func() (store.Source, error) {
 		return loader.Load(data.FS, "data")
 	})
 	if err != nil {

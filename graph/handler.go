@@ -61,7 +61,7 @@ func NewHandler(cfg Config) http.Handler {
 		}
 		return resp
 	})
-	return withGraph(cfg.Store, cfg.BatchWait, srv)
+	return withHost(withGraph(cfg.Store, cfg.BatchWait, srv))
 }
 
 // withGraph pins the request to the store's current graph for its whole

@@ -230,7 +230,7 @@ func (r *projectResolver) Honours(ctx context.Context, obj *model.Project) ([]*m
 }
 
 func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
-	iri, err := r.IRIs.ID(id)
+	iri, err := r.idOf(ctx, id)
 	if err != nil {
 		return nil, nil // an IRI under another base names nothing here
 	}
@@ -246,7 +246,7 @@ func (r *queryResolver) Entities(ctx context.Context, typeArg *model.EntityType,
 }
 
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
-	sid, err := r.IRIs.ID(id)
+	sid, err := r.idOf(ctx, id)
 	if err != nil {
 		return nil, nil
 	}

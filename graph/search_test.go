@@ -17,7 +17,7 @@ import (
 // store, as the handler makes one: what the search resolver reads.
 func searchScope(t *testing.T) context.Context {
 	t.Helper()
-	st, err := store.Open(context.Background(), "memory", func() (*loader.Dataset, error) { return loader.Load(data.FS, "data") })
+	st, err := store.Open(context.Background(), "memory", func() (store.Source, error) { return loader.Load(data.FS, "data") })
 	if err != nil {
 		t.Fatal(err)
 	}

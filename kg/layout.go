@@ -8,8 +8,12 @@ package kg
 //	subject <rel:award> object  (quad label <stmt/…>, the statement)
 //	stmt    <q:time> "2020"; <attr:inferred> "time"; <attr:evidence> <ev/…>
 //	ev      <attr:quote> "…"; <attr:start> 12; <attr:end> 20; <attr:source> <source/…>
+//	<civicgraph:graph> <attr:version> "…"; <attr:base> "https://…"; <attr:title> "…"; …
 const (
-	GraphNode = "civicgraph:graph" // holds AttrVersion
+	// GraphNode holds what is said of the graph as a whole: AttrVersion and
+	// the DatasetInfo (AttrBase, AttrTitle, AttrTitleEn, AttrDescription,
+	// AttrDescEn, AttrPublisher, AttrLicense, AttrHomepage).
+	GraphNode = "civicgraph:graph"
 
 	AttrKind        = "attr:kind"
 	AttrName        = "attr:name"
@@ -41,6 +45,11 @@ const (
 	AttrRights      = "attr:rights"
 	AttrText        = "attr:text"
 	AttrVersion     = "attr:version"
+	AttrBase        = "attr:base"
+	AttrTitleEn     = "attr:titleEn"
+	AttrDescEn      = "attr:descriptionEn"
+	AttrLicense     = "attr:license"
+	AttrHomepage    = "attr:homepage"
 
 	RelPrefix   = "rel:"  // + predicate name
 	QualPrefix  = "q:"    // + qualifier key, on statements

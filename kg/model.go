@@ -66,10 +66,26 @@ type Figure struct {
 	PeriodInferred    bool
 	GrowthPercent     *float64
 	Evidence          []Evidence
+	// Key is the figure's internal node id, set when read from a store.
+	Key string
 }
 
 // Source is a document the evidence quotes, with its normalised text.
 type Source struct {
 	ID, Title, Publisher, Date, Language, Rights string
 	Text                                         string
+}
+
+// DatasetInfo describes a dataset as a whole, as its data folder declares it
+// (data/dataset.yaml): the canonical base of its IRIs and how it is
+// published.
+type DatasetInfo struct {
+	// Base is the canonical IRI base, without a trailing slash: entity
+	// IRIs are {Base}/id/{kind}/{slug} on every host that serves them.
+	Base                string
+	Title, TitleEn      string
+	Description, DescEn string
+	Publisher           string
+	License             string // IRI of the licence of the curated facts
+	Homepage            string // where people read about the dataset
 }

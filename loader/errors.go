@@ -11,7 +11,8 @@ import (
 // a failing disk with errors.Is.
 var ErrInvalid = errors.New("invalid data")
 
-// Error is one problem in a data file, at a line, in a field.
+// Error is one problem in a data file, at a line, in a field. Line is 0 for
+// a file that is missing, which has no line to name.
 type Error struct {
 	File  string
 	Line  int
@@ -20,6 +21,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Line == 0 && e.Field == "" {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
 	if e.Field == "" {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}

@@ -19,8 +19,9 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/bad/*/want.txt from the loader's output (review the diff: they are the spec)")
 
 // errorKinds lists every fixture under testdata/bad, one per kind of data
-// error. Each holds entities/ (and, to test sources, sources/) laid over the
-// valid sources of testdata/ok, and want.txt, the exact errors of one run.
+// error. Each holds dataset.yaml, entities/ (and, to test sources, sources/)
+// laid over the valid sources of testdata/ok, and want.txt, the exact errors
+// of one run.
 var errorKinds = []string{
 	"ErrUnknownField",
 	"ErrDuplicateID",
@@ -45,6 +46,9 @@ var errorKinds = []string{
 	"ErrEmptyFile",
 	"ErrBadAliasOrIdentifier",
 	"ErrMultiple",
+	"ErrBadBase",
+	"ErrBadDataset",
+	"ErrMissingDataset",
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -76,7 +80,8 @@ func TestLoadErrors(t *testing.T) {
 				if !errors.Is(e, loader.ErrInvalid) {
 					t.Errorf("error %q does not wrap ErrInvalid", e)
 				}
-				if e.Line < 1 {
+				// Only a missing file has no line to name.
+				if e.Line < 1 && !strings.HasPrefix(e.Msg, "missing:") {
 					t.Errorf("error %q has no line", e)
 				}
 				if i > 0 && (e.File < errs[i-1].File || e.File == errs[i-1].File && e.Line < errs[i-1].Line) {
@@ -131,14 +136,29 @@ func TestAllErrorsInOneRun(t *testing.T) {
 }
 
 // badFixture lays testdata/bad/NAME over the sources of testdata/ok: a
-// fixture's own files replace or add to them.
+// fixture's own files replace or add to them. dataset.yaml is the fixture's
+// own, so a fixture can lack one.
 func badFixture(t *testing.T, name string) fs.FS {
 	t.Helper()
 	m := fstest.MapFS{}
+	copyFile(t, m, filepath.Join("testdata/bad", name), "dataset.yaml")
 	copyDir(t, m, "testdata/ok", "sources")
 	copyDir(t, m, filepath.Join("testdata/bad", name), "sources")
 	copyDir(t, m, filepath.Join("testdata/bad", name), "entities")
 	return m
+}
+
+// copyFile copies dir/name into m when it exists.
+func copyFile(t *testing.T, m fstest.MapFS, dir, name string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m[name] = &fstest.MapFile{Data: b}
 }
 
 func copyDir(t *testing.T, m fstest.MapFS, dir, sub string) {

@@ -4,22 +4,22 @@
 package loader
 
 import (
-	"slices"
-	"sync"
-
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/cayleygraph/quad"
 	"io"
 	"io/fs"
+	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
+	"github.com/cayleygraph/quad"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/loader/normalize"
 	"go.yaml.in/yaml/v3"
@@ -27,8 +27,9 @@ import (
 
 // Dataset is a validated data folder, ready to become quads.
 type Dataset struct {
-	Sources   []*kg.Source // by id
-	Entities  []*kg.Entity // by id
+	Info      kg.DatasetInfo // from dataset.yaml
+	Sources   []*kg.Source   // by id
+	Entities  []*kg.Entity   // by id
 	Relations []*kg.Relation
 	Figures   map[string][]kg.Figure // by entity id
 	texts     map[string]normalize.Text
@@ -49,6 +50,9 @@ func Load(fsys fs.FS, root string) (*Dataset, error) {
 		kinds:     map[string]kg.Kind{},
 		sourceIDs: map[string]bool{},
 		facts:     map[string]string{},
+	}
+	if err := l.info(fsys); err != nil {
+		return nil, err
 	}
 	if err := l.sources(fsys); err != nil {
 		return nil, err
@@ -230,6 +234,80 @@ func decodeAll(b []byte) error {
 			return err
 		}
 	}
+}
+
+// datasetFile declares the dataset as a whole: without its base no IRI the
+// graph is published under is known, so it is required.
+const datasetFile = "dataset.yaml"
+
+// info reads dataset.yaml into the Dataset's Info.
+func (l *load) info(fsys fs.FS) error {
+	if _, err := fs.Stat(fsys, datasetFile); errors.Is(err, fs.ErrNotExist) {
+		if _, err := fs.Stat(fsys, "dataset.yml"); err == nil {
+			l.fileError("dataset.yml", 1, "not read: data files end in .yaml; rename it to %s", datasetFile)
+			return nil
+		}
+		// No line: the file is not there to have one.
+		l.errs = append(l.errs, &Error{File: l.display(datasetFile), Msg: "missing: a data folder declares its base IRI and title in " + datasetFile})
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("load %s: %w", l.display(datasetFile), err)
+	}
+	n, _, err := l.parseYAML(fsys, datasetFile)
+	if err != nil || n == nil {
+		return err
+	}
+	r := l.reader(datasetFile)
+	m := r.fields(n, "", "base", "title", "title_en", "description", "description_en", "publisher", "license", "homepage")
+	if m == nil {
+		return nil
+	}
+	info := kg.DatasetInfo{
+		Base:        r.required(n, m, "base", ""),
+		Title:       r.required(n, m, "title", ""),
+		TitleEn:     r.str(m, "title_en", "", false),
+		Description: r.str(m, "description", "", false),
+		DescEn:      r.str(m, "description_en", "", false),
+		Publisher:   r.str(m, "publisher", "", false),
+		License:     r.str(m, "license", "", false),
+		Homepage:    r.str(m, "homepage", "", false),
+	}
+	if info.Base != "" {
+		if err := checkBase(info.Base); err != nil {
+			r.errorf(m["base"], "base", "%v", err)
+		}
+	}
+	for _, f := range []struct{ key, value string }{{"license", info.License}, {"homepage", info.Homepage}} {
+		if f.value != "" && !isWebIRI(f.value) {
+			r.errorf(m[f.key], f.key, "want an absolute http or https IRI, got %q", f.value)
+		}
+	}
+	l.ds.Info = info
+	return nil
+}
+
+// isWebIRI reports whether s is an absolute http or https IRI with a host:
+// what a reader of the published data can follow.
+func isWebIRI(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \t\n")
+}
+
+// checkBase checks a base IRI: entity IRIs are {base}/id/{kind}/{slug}, so a
+// query, a fragment or a trailing slash would break every one of them.
+func checkBase(base string) error {
+	if !isWebIRI(base) {
+		return fmt.Errorf("want an absolute http or https IRI with a host, like https://w3id.org/civicgraph, got %q", base)
+	}
+	switch {
+	case strings.Contains(base, "?"):
+		return fmt.Errorf("%q has a query: a base IRI has no query, no fragment and no trailing slash (IRIs are {base}/id/{kind}/{slug})", base)
+	case strings.Contains(base, "#"):
+		return fmt.Errorf("%q has a fragment: a base IRI has no query, no fragment and no trailing slash (IRIs are {base}/id/{kind}/{slug})", base)
+	case strings.HasSuffix(base, "/"):
+		return fmt.Errorf("%q ends with a slash: write it without the trailing slash (IRIs are {base}/id/{kind}/{slug})", base)
+	}
+	return nil
 }
 
 var languageRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)

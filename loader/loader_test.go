@@ -1,15 +1,13 @@
 package loader_test
 
 import (
-	"context"
+	"maps"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/cayleygraph/cayley/graph"
-	"github.com/cayleygraph/cayley/graph/memstore"
 	"github.com/cayleygraph/quad"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/loader"
@@ -30,6 +28,19 @@ func loadOK(t testing.TB) *loader.Dataset {
 func TestLoadOK(t *testing.T) {
 	ds := loadOK(t)
 
+	wantInfo := kg.DatasetInfo{
+		Base:        "https://w3id.org/civicgraph",
+		Title:       "青山社区测试图谱",
+		TitleEn:     "civicgraph test: Qingshan community",
+		Description: "从一页虚构的社区简讯中提取的实体与关系，每条事实都附有原文引语。",
+		DescEn:      "Entities and relations drawn from a made-up community page, each fact with its verbatim quote.",
+		Publisher:   "civicgraph tests",
+		License:     "https://creativecommons.org/licenses/by/4.0/",
+		Homepage:    "https://github.com/civicgraph/civicgraph",
+	}
+	if ds.Info != wantInfo {
+		t.Errorf("info = %+v, want %+v", ds.Info, wantInfo)
+	}
 	if len(ds.Sources) != 1 {
 		t.Fatalf("%d sources, want 1", len(ds.Sources))
 	}
@@ -233,48 +244,99 @@ func checkNoDuplicates(t testing.TB, qs []quad.Quad) {
 	}
 }
 
-// TestWriteTwice: writing the same dataset twice, or a second load of it,
-// into one Cayley store adds nothing.
-func TestWriteTwice(t *testing.T) {
-	ctx := context.Background()
-	ds := loadOK(t)
-	qs := memstore.New()
-	if err := loader.Write(qs, ds); err != nil {
-		t.Fatal(err)
+// TestInfoQuads: the dataset's info is stored on the graph node, one quad a
+// field given; a field not given is no quad at all.
+func TestInfoQuads(t *testing.T) {
+	tests := []struct {
+		name    string
+		dataset string
+		want    map[string]string
+	}{
+		{"AllFields", "", map[string]string{
+			kg.AttrBase:        "https://w3id.org/civicgraph",
+			kg.AttrTitle:       "青山社区测试图谱",
+			kg.AttrTitleEn:     "civicgraph test: Qingshan community",
+			kg.AttrDescription: "从一页虚构的社区简讯中提取的实体与关系，每条事实都附有原文引语。",
+			kg.AttrDescEn:      "Entities and relations drawn from a made-up community page, each fact with its verbatim quote.",
+			kg.AttrPublisher:   "civicgraph tests",
+			kg.AttrLicense:     "https://creativecommons.org/licenses/by/4.0/",
+			kg.AttrHomepage:    "https://github.com/civicgraph/civicgraph",
+		}},
+		{"Required", "base: http://example.org/kg\ntitle: 测试\ndescription: \"\"\n", map[string]string{
+			kg.AttrBase:  "http://example.org/kg",
+			kg.AttrTitle: "测试",
+		}},
 	}
-	first := count(ctx, t, qs)
-	// The dataset's quads plus the version quad.
-	if want := int64(len(ds.Quads()) + 1); first != want {
-		t.Errorf("store holds %d quads after one write, want %d", first, want)
-	}
-	if err := loader.Write(qs, ds); err != nil {
-		t.Fatal(err)
-	}
-	if err := loader.Write(qs, loadOK(t)); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(ctx, t, qs); n != first {
-		t.Errorf("store holds %d quads after writing three times, want %d", n, first)
-	}
-	// Counted by walking the store as well, in case Stats were cached.
-	it := qs.QuadsAllIterator().Iterate()
-	defer it.Close()
-	walked := int64(0)
-	for it.Next(ctx) {
-		walked++
-	}
-	if walked != first {
-		t.Errorf("iterating the store finds %d quads, want %d", walked, first)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := dirFS(t, "testdata/ok")
+			if tt.dataset != "" {
+				fsys["dataset.yaml"] = &fstest.MapFile{Data: []byte(tt.dataset)}
+			}
+			ds, err := loader.Load(fsys, "d")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, q := range ds.Quads() {
+				if q.Subject != quad.IRI(kg.GraphNode) {
+					continue
+				}
+				p := string(q.Predicate.(quad.IRI))
+				if _, dup := got[p]; dup {
+					t.Errorf("%s given twice on the graph node", p)
+				}
+				got[p] = quad.ToString(q.Object)
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("graph node attributes = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
-func count(ctx context.Context, t *testing.T, qs graph.QuadStore) int64 {
-	t.Helper()
-	st, err := qs.Stats(ctx, true)
-	if err != nil {
-		t.Fatal(err)
+// TestDatasetBase: a base IRI is absolute http(s) with a host and has no
+// query, fragment or trailing slash, since entity IRIs are
+// {base}/id/{kind}/{slug}.
+func TestDatasetBase(t *testing.T) {
+	tests := []struct {
+		base string
+		err  string // part of the error; "" for none
+	}{
+		{"https://w3id.org/civicgraph", ""},
+		{"http://example.org", ""},
+		{"https://example.org:8443/data/江北", ""},
+		{"https://w3id.org/civicgraph/", "ends with a slash"},
+		{"https://example.org/", "ends with a slash"},
+		{"https://w3id.org/civicgraph?v=1", "has a query"},
+		{"https://w3id.org/civicgraph?", "has a query"},
+		{"https://w3id.org/civicgraph#", "has a fragment"},
+		{"https://w3id.org/civicgraph#it", "has a fragment"},
+		{"w3id.org/civicgraph", "want an absolute http or https IRI with a host"},
+		{"/civicgraph", "want an absolute http or https IRI with a host"},
+		{"https:///civicgraph", "want an absolute http or https IRI with a host"},
+		{"urn:civicgraph", "want an absolute http or https IRI with a host"},
+		{"ftp://example.org/civicgraph", "want an absolute http or https IRI with a host"},
 	}
-	return st.Quads.Value
+	for _, tt := range tests {
+		t.Run(tt.base, func(t *testing.T) {
+			fsys := dirFS(t, "testdata/ok")
+			fsys["dataset.yaml"] = &fstest.MapFile{Data: []byte("base: " + tt.base + "\ntitle: 测试\n")}
+			ds, err := loader.Load(fsys, "d")
+			if tt.err == "" {
+				if err != nil {
+					t.Fatalf("Load = %v, want no error", err)
+				}
+				if ds.Info.Base != tt.base {
+					t.Errorf("base = %q, want %q", ds.Info.Base, tt.base)
+				}
+				return
+			}
+			if want := "d/dataset.yaml:1: base: "; err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("Load = %v, want an error at %q saying %q", err, want, tt.err)
+			}
+		})
+	}
 }
 
 // TestLoadVariants: the same data written differently loads into the same
@@ -330,6 +392,7 @@ func TestNonUTF8Source(t *testing.T) {
 func dirFS(t *testing.T, dir string) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
+	copyFile(t, m, dir, "dataset.yaml")
 	copyDir(t, m, dir, "sources")
 	copyDir(t, m, dir, "entities")
 	return m

@@ -34,6 +34,17 @@ func (ds *Dataset) build() {
 
 func (ds *Dataset) makeQuads() []quad.Quad {
 	var b quadBuilder
+	// The dataset's info is part of its content, so of its version: a new
+	// base or licence is a new graph version.
+	g, info := quad.IRI(kg.GraphNode), ds.Info
+	b.str(g, kg.AttrBase, info.Base)
+	b.str(g, kg.AttrTitle, info.Title)
+	b.str(g, kg.AttrTitleEn, info.TitleEn)
+	b.str(g, kg.AttrDescription, info.Description)
+	b.str(g, kg.AttrDescEn, info.DescEn)
+	b.str(g, kg.AttrPublisher, info.Publisher)
+	b.str(g, kg.AttrLicense, info.License)
+	b.str(g, kg.AttrHomepage, info.Homepage)
 	for _, s := range ds.Sources {
 		n := quad.IRI(s.ID)
 		b.str(n, kg.AttrKind, kg.SourceKind)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine, and nothing when it is all
 # there: PostgreSQL (tests start their own throwaway clusters), Chromium (the
-# playground's browser test), Node.js and npm (the playground bundle).
+# browser tests), rdflib (Debian's python3-rdflib, the independent RDF reader
+# of the export tests), Node.js and npm (the playground bundle).
 set -euo pipefail
 
-packages=(postgresql chromium make ca-certificates)
+packages=(postgresql chromium make ca-certificates python3-rdflib)
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -qx 'install ok installed'

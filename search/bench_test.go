@@ -14,7 +14,6 @@ import (
 
 	"github.com/civicgraph/civicgraph/gen"
 	"github.com/civicgraph/civicgraph/kg"
-	"github.com/civicgraph/civicgraph/loader"
 	"github.com/civicgraph/civicgraph/search"
 	"github.com/civicgraph/civicgraph/store"
 )
@@ -221,7 +220,7 @@ func BenchmarkStore(b *testing.B) {
 	n := benchStoreSize()
 	benchStoreOnce.Do(func() {
 		benchStoreG = gen.Generate(n, benchSeed)
-		benchStore, benchStoreErr = store.Open(context.Background(), "memory", func() (*loader.Dataset, error) {
+		benchStore, benchStoreErr = store.Open(context.Background(), "memory", func() (store.Source, error) {
 			return benchStoreG.Dataset(), nil
 		})
 	})

@@ -15,8 +15,6 @@ import (
 	"github.com/cayleygraph/cayley/graph/kv"
 	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
 	"go.etcd.io/bbolt"
-
-	"github.com/civicgraph/civicgraph/loader"
 )
 
 // boltStore keeps each generation in its own directory under dir — a Cayley
@@ -99,20 +97,20 @@ func (b *boltStore) lock(ctx context.Context) (func(), error) {
 	}
 }
 
-func (b *boltStore) build(ctx context.Context, ds *loader.Dataset, version string) (string, error) {
+func (b *boltStore) build(ctx context.Context, src Source, version string) (string, error) {
 	gen := fmt.Sprintf("%s%d-%s", boltPrefix, time.Now().UnixNano(), version)
 	path := filepath.Join(b.dir, gen)
 	if err := os.Mkdir(path, 0o755); err != nil {
 		return "", err
 	}
-	if err := b.write(ctx, path, ds); err != nil {
+	if err := b.write(ctx, path, src); err != nil {
 		os.RemoveAll(path)
 		return "", fmt.Errorf("build %s: %w", path, err)
 	}
 	return gen, nil
 }
 
-func (b *boltStore) write(ctx context.Context, path string, ds *loader.Dataset) error {
+func (b *boltStore) write(ctx context.Context, path string, src Source) error {
 	db, err := hbolt.Open(filepath.Join(path, boltFile), &bbolt.Options{Timeout: boltLockTimeout})
 	if err != nil {
 		return lockErr(err)
@@ -130,7 +128,7 @@ func (b *boltStore) write(ctx context.Context, path string, ds *loader.Dataset) 
 		qs.Close()
 		return err
 	}
-	if err := loader.Write(qs, ds); err != nil {
+	if err := Write(qs, src); err != nil {
 		qs.Close()
 		return err
 	}

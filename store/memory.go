@@ -7,7 +7,6 @@ import (
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/memstore"
-	"github.com/civicgraph/civicgraph/loader"
 )
 
 // memory keeps generations in Cayley's in-memory store; only the current one
@@ -32,9 +31,9 @@ func (m *memory) current(context.Context) (string, error) {
 
 func (m *memory) lock(context.Context) (func(), error) { return func() {}, nil }
 
-func (m *memory) build(ctx context.Context, ds *loader.Dataset, _ string) (string, error) {
+func (m *memory) build(ctx context.Context, src Source, _ string) (string, error) {
 	qs := memstore.New()
-	if err := loader.Write(qs, ds); err != nil {
+	if err := Write(qs, src); err != nil {
 		return "", err
 	}
 	if err := ctx.Err(); err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cayleygraph/cayley/graph"
 	_ "github.com/cayleygraph/cayley/graph/sql/postgres" // registers the postgres backend
-	"github.com/civicgraph/civicgraph/loader"
 	"github.com/lib/pq"
 )
 
@@ -122,7 +121,7 @@ func (p *postgresStore) genDSN(gen string) string {
 	return u.String()
 }
 
-func (p *postgresStore) build(ctx context.Context, ds *loader.Dataset, _ string) (string, error) {
+func (p *postgresStore) build(ctx context.Context, src Source, _ string) (string, error) {
 	if err := p.ensureMeta(ctx); err != nil {
 		return "", err
 	}
@@ -131,14 +130,14 @@ func (p *postgresStore) build(ctx context.Context, ds *loader.Dataset, _ string)
 		p.discard(gen) // a cancel can arrive after the commit
 		return "", fmt.Errorf("create schema %s: %w", gen, err)
 	}
-	if err := p.write(ctx, gen, ds); err != nil {
+	if err := p.write(ctx, gen, src); err != nil {
 		p.discard(gen)
 		return "", fmt.Errorf("build schema %s: %w", gen, err)
 	}
 	return gen, nil
 }
 
-func (p *postgresStore) write(ctx context.Context, gen string, ds *loader.Dataset) error {
+func (p *postgresStore) write(ctx context.Context, gen string, src Source) error {
 	dsn := p.genDSN(gen)
 	if err := graph.InitQuadStore("postgres", dsn, nil); err != nil {
 		return err
@@ -152,7 +151,7 @@ func (p *postgresStore) write(ctx context.Context, gen string, ds *loader.Datase
 		return err
 	}
 	// One ApplyDeltas, one transaction: a killed load leaves empty tables.
-	return loader.Write(qs, ds)
+	return Write(qs, src)
 }
 
 func (p *postgresStore) discard(gen string) {

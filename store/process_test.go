@@ -48,7 +48,7 @@ func helperMain(mode string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		st, err := store.Open(ctx, spec, func() (*loader.Dataset, error) { return ds, nil })
+		st, err := store.Open(ctx, spec, func() (store.Source, error) { return ds, nil })
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

@@ -37,6 +37,7 @@ type Edge struct {
 type Graph struct {
 	qs      graph.QuadStore
 	version string
+	info    kg.DatasetInfo
 	index   *search.Index
 	cache   cache // empty when caching is off
 	calls   atomic.Int64
@@ -48,6 +49,10 @@ type Graph struct {
 // Version is the graph version: a content hash of the dataset.
 func (g *Graph) Version() string { return g.version }
 
+// Info is the dataset's base IRI and publication info, read with the version
+// when the graph was opened.
+func (g *Graph) Info() kg.DatasetInfo { return g.info }
+
 // Index is the search index built from this graph when it was loaded.
 func (g *Graph) Index() *search.Index { return g.index }
 
@@ -55,8 +60,16 @@ func (g *Graph) Index() *search.Index { return g.index }
 // use it to catch N+1 reads.
 func (g *Graph) Calls() int64 { return g.calls.Load() }
 
-// QuadStore is the underlying Cayley store, for export and tests.
-func (g *Graph) QuadStore() graph.QuadStore { return g.qs }
+// QuadCount is the number of quads the graph holds, as Cayley's exact
+// statistics count them; tests use it to check that a write added nothing.
+func (g *Graph) QuadCount(ctx context.Context) (int64, error) {
+	g.calls.Add(1)
+	st, err := g.qs.Stats(ctx, true)
+	if err != nil {
+		return 0, fmt.Errorf("count quads: %w", err)
+	}
+	return st.Quads.Value, nil
+}
 
 // quadsOf returns the quads with node in direction d, through Cayley's quad
 // index iterator.
@@ -327,6 +340,7 @@ func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, e
 				return nil, err
 			}
 			f := kg.Figure{
+				Key:            iriString(fn),
 				Indicator:      first(fm[kg.AttrIndicator]),
 				Stated:         first(fm[kg.AttrStated]),
 				Value:          firstFloat(fm[kg.AttrValue]),
@@ -428,14 +442,26 @@ func (g *Graph) idsOfKind(ctx context.Context, kind string) ([]string, error) {
 	return ids, nil
 }
 
-// readVersion reads the version the loader stored with the graph.
-func readVersion(ctx context.Context, qs graph.QuadStore) (string, error) {
+// readGraphNode reads what is stored of the graph as a whole: the version
+// Write stored with it and the dataset's info, one node's attributes read
+// once per generation rather than per request.
+func readGraphNode(ctx context.Context, qs graph.QuadStore) (string, kg.DatasetInfo, error) {
 	g := &Graph{qs: qs}
 	m, err := g.attrs(ctx, quad.IRI(kg.GraphNode))
 	if err != nil {
-		return "", err
+		return "", kg.DatasetInfo{}, err
 	}
-	return first(m[kg.AttrVersion]), nil
+	info := kg.DatasetInfo{
+		Base:        first(m[kg.AttrBase]),
+		Title:       first(m[kg.AttrTitle]),
+		TitleEn:     first(m[kg.AttrTitleEn]),
+		Description: first(m[kg.AttrDescription]),
+		DescEn:      first(m[kg.AttrDescEn]),
+		Publisher:   first(m[kg.AttrPublisher]),
+		License:     first(m[kg.AttrLicense]),
+		Homepage:    first(m[kg.AttrHomepage]),
+	}
+	return first(m[kg.AttrVersion]), info, nil
 }
 
 func iriString(v quad.Value) string {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
-	"github.com/civicgraph/civicgraph/loader"
 	"github.com/civicgraph/civicgraph/search"
 )
 
@@ -26,7 +26,19 @@ var (
 	ErrLocked  = errors.New("store is held by another process")
 	ErrEmpty   = errors.New("store holds no graph")
 	ErrClosed  = errors.New("store is closed")
+	// ErrNoSource is a Load of a nil Source: nothing to write.
+	ErrNoSource = errors.New("no source to load")
 )
+
+// isNil reports a nil Source, a nil pointer in one included (a failed
+// load's *loader.Dataset): calling it would panic inside the write.
+func isNil(src Source) bool {
+	if src == nil {
+		return true
+	}
+	v := reflect.ValueOf(src)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
 
 // backend is one kind of Cayley store that can hold several generations of
 // the graph side by side and name the current one.
@@ -37,9 +49,9 @@ type backend interface {
 	// loads never publish or prune under each other. The lock dies with its
 	// process, so a killed load never leaves the store locked.
 	lock(ctx context.Context) (unlock func(), err error)
-	// build writes ds as a new generation beside the current one; on error
+	// build writes src as a new generation beside the current one; on error
 	// it leaves nothing behind.
-	build(ctx context.Context, ds *loader.Dataset, version string) (string, error)
+	build(ctx context.Context, src Source, version string) (string, error)
 	// publish makes gen current, atomically.
 	publish(ctx context.Context, gen string) error
 	// discard removes an unpublished generation.
@@ -75,13 +87,13 @@ type Options struct {
 
 // Open opens the store named by spec: "memory", "bolt:DIR" or a postgres://
 // URL, with no cache. When the store holds no graph yet and seed is not nil,
-// the seed dataset is loaded into it.
-func Open(ctx context.Context, spec string, seed func() (*loader.Dataset, error)) (*Store, error) {
+// the source seed returns is loaded into it.
+func Open(ctx context.Context, spec string, seed func() (Source, error)) (*Store, error) {
 	return OpenWith(ctx, spec, seed, Options{})
 }
 
 // OpenWith is Open with options.
-func OpenWith(ctx context.Context, spec string, seed func() (*loader.Dataset, error), opts Options) (*Store, error) {
+func OpenWith(ctx context.Context, spec string, seed func() (Source, error), opts Options) (*Store, error) {
 	b, err := newBackend(spec)
 	if err != nil {
 		return nil, err
@@ -94,7 +106,7 @@ func OpenWith(ctx context.Context, spec string, seed func() (*loader.Dataset, er
 	return s, nil
 }
 
-func (s *Store) start(ctx context.Context, seed func() (*loader.Dataset, error)) error {
+func (s *Store) start(ctx context.Context, seed func() (Source, error)) error {
 	gen, err := s.b.current(ctx)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", s.b, err)
@@ -108,13 +120,15 @@ func (s *Store) start(ctx context.Context, seed func() (*loader.Dataset, error))
 	if seed == nil {
 		return fmt.Errorf("open %s: %w", s.b, ErrEmpty)
 	}
-	ds, err := seed()
+	// The error first: a seed that failed may return a nil *loader.Dataset,
+	// which as a Source is not nil.
+	src, err := seed()
 	if err != nil {
 		return fmt.Errorf("open %s: seed: %w", s.b, err)
 	}
 	// Another process may seed at the same time: Load serialises with it and
 	// serves its generation when it holds the same dataset.
-	_, err = s.Load(ctx, ds)
+	_, err = s.Load(ctx, src)
 	return err
 }
 
@@ -137,30 +151,30 @@ func newBackend(spec string) (backend, error) {
 // String names the store for logs, without credentials.
 func (s *Store) String() string { return s.b.String() }
 
-// LoadInto loads ds into the store spec for another process to serve — what
+// LoadInto loads src into the store spec for another process to serve — what
 // `civicgraph load` does. Unlike Open followed by Load it does not need to
 // open the current graph first, so it also repairs a store whose current
 // generation cannot be opened (removed, or held exclusively elsewhere).
-func LoadInto(ctx context.Context, spec string, ds *loader.Dataset) (string, error) {
+func LoadInto(ctx context.Context, spec string, src Source) (string, error) {
 	b, err := newBackend(spec)
 	if err != nil {
 		return "", err
 	}
 	s := &Store{b: b}
 	defer s.Close()
-	return s.Load(ctx, ds)
+	return s.Load(ctx, src)
 }
 
-// Load writes ds beside the current graph, publishes it and serves it. When
+// Load writes src beside the current graph, publishes it and serves it. When
 // anything fails, the previous graph stays current and served. Loading the
-// dataset the store already serves builds nothing.
-func (s *Store) Load(ctx context.Context, ds *loader.Dataset) (string, error) {
+// version the store already serves builds nothing.
+func (s *Store) Load(ctx context.Context, src Source) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed.Load() { // checked under mu: Close may have run while we waited
 		return "", ErrClosed
 	}
-	version, err := s.load(ctx, ds)
+	version, err := s.load(ctx, src)
 	if err != nil {
 		// Drivers report a cancelled query in their own words; callers
 		// check for the context's error.
@@ -172,11 +186,14 @@ func (s *Store) Load(ctx context.Context, ds *loader.Dataset) (string, error) {
 	return version, nil
 }
 
-func (s *Store) load(ctx context.Context, ds *loader.Dataset) (string, error) {
+func (s *Store) load(ctx context.Context, src Source) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	version := ds.Version()
+	if isNil(src) {
+		return "", ErrNoSource
+	}
+	version := src.Version()
 	unlock, err := s.b.lock(ctx)
 	if err != nil {
 		return "", fmt.Errorf("wait for other loads: %w", err)
@@ -189,7 +206,7 @@ func (s *Store) load(ctx context.Context, ds *loader.Dataset) (string, error) {
 	if prev != "" && s.adopt(ctx, prev, version) {
 		return version, nil
 	}
-	gen, err := s.b.build(ctx, ds, version)
+	gen, err := s.b.build(ctx, src, version)
 	if err != nil {
 		return "", err
 	}
@@ -303,9 +320,9 @@ func (s *Store) openGraph(ctx context.Context, gen, want string) (*Graph, error)
 	}
 	g := &Graph{qs: qs, release: release, cache: newCache(s.opts.CacheEntries)}
 	g.users.Store(1) // the store's own reference, dropped by retire
-	if g.version, err = readVersion(ctx, qs); err != nil {
+	if g.version, g.info, err = readGraphNode(ctx, qs); err != nil {
 		g.retire()
-		return nil, fmt.Errorf("generation %s: read version: %w", gen, err)
+		return nil, fmt.Errorf("generation %s: read version and dataset info: %w", gen, err)
 	}
 	if g.version == "" {
 		g.retire()

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/civicgraph/civicgraph/data"
@@ -137,13 +138,51 @@ func TestOpen(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ErrSeed", func(t *testing.T) {
-		bad := errors.New("dataset does not validate")
-		_, err := store.Open(context.Background(), "bolt:"+t.TempDir(), func() (*loader.Dataset, error) { return nil, bad })
-		if !errors.Is(err, bad) {
-			t.Errorf("Open() = %v, want the seed's error", err)
-		}
-	})
+	bad := errors.New("dataset does not validate")
+	seeds := []struct {
+		name string
+		seed func() (store.Source, error)
+		want error
+	}{
+		{"ErrSeed/Nil", func() (store.Source, error) { return nil, bad }, bad},
+		// A nil *loader.Dataset is a Source that is not nil: the error
+		// must be seen before it is used.
+		{"ErrSeed/NilDataset", func() (store.Source, error) { return (*loader.Dataset)(nil), bad }, bad},
+		{"ErrSeed/Loader", func() (store.Source, error) { return loader.Load(fstest.MapFS{}, "empty") }, loader.ErrInvalid},
+	}
+	for _, tt := range seeds {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := store.Open(context.Background(), "bolt:"+t.TempDir(), tt.seed)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Open() = %v, want the seed's error %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestLoadNilSource: loading nothing, a nil *loader.Dataset included, is an
+// error, not a panic, and the served graph stays.
+func TestLoadNilSource(t *testing.T) {
+	t.Parallel()
+	v1 := storetest.Fixture(t, "v1")
+	st := storetest.MustOpenMemory(t, v1)
+	for _, tt := range []struct {
+		name string
+		src  store.Source
+	}{
+		{"Nil", nil},
+		{"NilDataset", (*loader.Dataset)(nil)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := st.Load(context.Background(), tt.src); !errors.Is(err, store.ErrNoSource) {
+				t.Errorf("Load(%#v) = %v, want ErrNoSource", tt.src, err)
+			}
+			g := storetest.MustAcquire(t, st)
+			if g.Version() != v1.Version() {
+				t.Errorf("served version %s after a failed load, want %s", g.Version(), v1.Version())
+			}
+		})
+	}
 }
 
 // TestRefreshBrokenGeneration: the backend names a current generation that

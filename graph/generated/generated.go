@@ -1763,7 +1763,7 @@ schema {
 type Query {
   "One entity by id (` + "`" + `person/ma-shanxiang` + "`" + `) or by its full IRI; null when there is none."
   entity(
-    "An id such as ` + "`" + `person/ma-shanxiang` + "`" + `, or the IRI ` + "`" + `{base}/id/person/ma-shanxiang` + "`" + `."
+    "An id such as ` + "`" + `person/ma-shanxiang` + "`" + `, its canonical IRI ` + "`" + `https://w3id.org/civicgraph/id/person/ma-shanxiang` + "`" + `, or its IRI under the host serving the request (` + "`" + `http://127.0.0.1:8080/id/person/ma-shanxiang` + "`" + `)."
     id: ID!
   ): Entity
   """
@@ -1789,7 +1789,7 @@ type Query {
   ): EntityConnection!
   "A source document by id (` + "`" + `source/jiangbei-2021-05` + "`" + `) or IRI; null when there is none."
   source(
-    "An id such as ` + "`" + `source/jiangbei-2021-05` + "`" + `, or its IRI."
+    "An id such as ` + "`" + `source/jiangbei-2021-05` + "`" + `, its canonical IRI, or its IRI under the host serving the request."
     id: ID!
   ): Source
   "Every source document the graph quotes."
@@ -1882,7 +1882,7 @@ enum Direction {
 interface Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2076,7 +2076,7 @@ type Predicate {
 type Person implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2143,7 +2143,7 @@ type Person implements Entity {
 type Company implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2206,7 +2206,7 @@ type Company implements Entity {
 type Organization implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2269,7 +2269,7 @@ type Organization implements Entity {
 type Place implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2336,7 +2336,7 @@ type Place implements Entity {
 type Honour implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2395,7 +2395,7 @@ type Honour implements Entity {
 type Project implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2458,7 +2458,7 @@ type Project implements Entity {
 type Document implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!
@@ -2519,7 +2519,7 @@ type Document implements Entity {
 type Event implements Entity {
   "The id: ` + "`" + `kind/slug` + "`" + `, e.g. ` + "`" + `person/ma-shanxiang` + "`" + `."
   id: ID!
-  "The public IRI: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + `."
+  "The canonical IRI, the same on every host: ` + "`" + `{base}/id/{kind}/{slug}` + "`" + ` with the dataset's base (` + "`" + `https://w3id.org/civicgraph` + "`" + `); it dereferences to this entity as HTML or RDF."
   iri: String!
   "The kind of entity."
   type: EntityType!

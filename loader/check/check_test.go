@@ -46,6 +46,7 @@ const page = "《青山条例》规定，红石街道青山社区有居民1200�
 // dataFolder is a data folder with page and the given facts and waivers.
 func dataFolder(entities, waivers string) fstest.MapFS {
 	fsys := fstest.MapFS{
+		"dataset.yaml":           {Data: []byte("base: https://w3id.org/civicgraph\ntitle: 青山测试页\n")},
 		"sources/page.yaml":      {Data: []byte(source)},
 		"sources/page.txt":       {Data: []byte(page)},
 		"entities/entities.yaml": {Data: []byte("source: source/page\nentities:\n" + entities)},

@@ -21,7 +21,10 @@ func Generated(n int, variant string) *loader.Dataset {
 		text.WriteString(s + "\n")
 		return kg.Evidence{Quote: s, Start: start, End: start + len([]rune(s)), Source: src}
 	}
-	ds := &loader.Dataset{Figures: map[string][]kg.Figure{}}
+	ds := &loader.Dataset{
+		Info:    kg.DatasetInfo{Base: "https://w3id.org/civicgraph", Title: "生成的数据", TitleEn: "civicgraph: generated data"},
+		Figures: map[string][]kg.Figure{},
+	}
 	places := max(n/10, 1)
 	for i := range places {
 		ds.Entities = append(ds.Entities, &kg.Entity{ID: fmt.Sprintf("place/p-%d", i), Kind: kg.Place, Name: fmt.Sprintf("第%d社区", i), Category: "社区"})

@@ -235,19 +235,19 @@ func column(tb testing.TB, db *sql.DB, query string) []string {
 	return out
 }
 
-// MustOpen opens the store spec, loading ds into it when it is empty, and
+// MustOpen opens the store spec, loading src into it when it is empty, and
 // closes it when tb ends.
-func MustOpen(tb testing.TB, spec string, ds *loader.Dataset) *store.Store {
+func MustOpen(tb testing.TB, spec string, src store.Source) *store.Store {
 	tb.Helper()
-	return MustOpenWith(tb, spec, ds, store.Options{})
+	return MustOpenWith(tb, spec, src, store.Options{})
 }
 
 // MustOpenWith is MustOpen with options.
-func MustOpenWith(tb testing.TB, spec string, ds *loader.Dataset, opts store.Options) *store.Store {
+func MustOpenWith(tb testing.TB, spec string, src store.Source, opts store.Options) *store.Store {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := store.OpenWith(ctx, spec, func() (*loader.Dataset, error) { return ds, nil }, opts)
+	st, err := store.OpenWith(ctx, spec, func() (store.Source, error) { return src, nil }, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -255,22 +255,22 @@ func MustOpenWith(tb testing.TB, spec string, ds *loader.Dataset, opts store.Opt
 	return st
 }
 
-// MustOpenMemory opens an in-memory store holding ds.
-func MustOpenMemory(tb testing.TB, ds *loader.Dataset) *store.Store {
+// MustOpenMemory opens an in-memory store holding src.
+func MustOpenMemory(tb testing.TB, src store.Source) *store.Store {
 	tb.Helper()
-	return MustOpen(tb, Memory().Spec(tb), ds)
+	return MustOpen(tb, Memory().Spec(tb), src)
 }
 
-// MustOpenBolt opens a bolt store in a temporary directory holding ds.
-func MustOpenBolt(tb testing.TB, ds *loader.Dataset) *store.Store {
+// MustOpenBolt opens a bolt store in a temporary directory holding src.
+func MustOpenBolt(tb testing.TB, src store.Source) *store.Store {
 	tb.Helper()
-	return MustOpen(tb, Bolt().Spec(tb), ds)
+	return MustOpen(tb, Bolt().Spec(tb), src)
 }
 
-// MustOpenPostgres opens a PostgreSQL store in a fresh database holding ds.
-func MustOpenPostgres(tb testing.TB, ds *loader.Dataset) *store.Store {
+// MustOpenPostgres opens a PostgreSQL store in a fresh database holding src.
+func MustOpenPostgres(tb testing.TB, src store.Source) *store.Store {
 	tb.Helper()
-	return MustOpen(tb, Postgres().Spec(tb), ds)
+	return MustOpen(tb, Postgres().Spec(tb), src)
 }
 
 // MustAcquire pins the store's current graph until tb ends.

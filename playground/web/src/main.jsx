@@ -19,6 +19,14 @@ const examples = (config.examples || []).map((ex) => ({
   variables: ex.variables || null,
 }));
 
+// A link may open the playground on a query of its own (the entity pages
+// do: /?query=…&variables=…); it comes first and is the active tab.
+const params = new URLSearchParams(window.location.search);
+const linked = params.get('query')
+  ? { query: params.get('query'), variables: params.get('variables') || null }
+  : null;
+const tabs = linked ? [linked, ...examples] : examples;
+
 // Resolve against the page so a relative endpoint works behind a path prefix.
 const fetcher = createGraphiQLFetcher({
   url: new URL(config.endpoint, document.baseURI).href,
@@ -80,12 +88,14 @@ function Playground() {
   return (
     <GraphiQL
       fetcher={fetcher}
-      defaultQuery={examples.length ? examples[0].query : undefined}
+      defaultQuery={tabs.length ? tabs[0].query : undefined}
       defaultTabs={
-        examples.length
-          ? examples.map(({ query, variables }) => ({ query, variables }))
-          : undefined
+        tabs.length ? tabs.map(({ query, variables }) => ({ query, variables })) : undefined
       }
+      // With tabs stored from an earlier visit, defaultTabs is unused: the
+      // query prop still puts the linked query in the active tab.
+      query={linked ? linked.query : undefined}
+      variables={linked && linked.variables ? linked.variables : undefined}
       defaultEditorToolsVisibility={examples.some((ex) => ex.variables) ? 'variables' : false}
     >
       <GraphiQL.Logo>{config.title}</GraphiQL.Logo>
