@@ -240,3 +240,40 @@ func TestVoID(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestBaseIRIOverride: a private deployment mints its IRIs under -base-iri
+// and still serves /id/ and /vocab/ at the root of whatever host reaches it.
+func TestBaseIRIOverride(t *testing.T) {
+	const private = "https://data.example.org/cg"
+	m := MustRunMain(t, "-base-iri", private+"/")
+	_, r := postQuery(t, m, `{ entity(id:"`+private+`/id/person/ma-shanxiang") { iri } }`)
+	if !strings.Contains(string(r.Data), `"`+private+`/id/person/ma-shanxiang"`) {
+		t.Errorf("iri under -base-iri: %s", r.Data)
+	}
+	_, r = postQuery(t, m, `{ entity(id:"`+canonical+`/id/person/ma-shanxiang") { iri } }`)
+	if string(r.Data) != `{"entity":null}` {
+		t.Errorf("the canonical IRI still resolves under another base: %s", r.Data)
+	}
+	resp, body := httpDo(t, http.MethodGet, m.URL()+"/id/person/ma-shanxiang", map[string]string{"Accept": "application/n-triples"})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "<"+private+"/vocab/award>") || strings.Contains(string(body), canonical) {
+		t.Errorf("/id/ under -base-iri: %d\n%.300s", resp.StatusCode, body)
+	}
+	for _, bad := range []string{"ftp://x.org", "https://", "https://x.org/?q=1", "https://x.org/#f", "x.org"} {
+		if err := NewMain().ParseFlags([]string{"-base-iri", bad}, io.Discard); err == nil {
+			t.Errorf("-base-iri %q accepted", bad)
+		}
+	}
+}
+
+// TestExportDeadline: an export is not cut by the server's write timeout,
+// which does cut other responses.
+func TestExportDeadline(t *testing.T) {
+	m := MustRunMain(t, "-timeout", "0", "-write-timeout", "1ns")
+	if _, err := http.Get(m.URL() + "/vocab"); err == nil {
+		t.Fatal("a 1ns write timeout did not cut GET /vocab: the test proves nothing")
+	}
+	resp, body := httpDo(t, http.MethodGet, m.URL()+"/export?format=nt", nil)
+	if resp.StatusCode != http.StatusOK || bytes.Count(body, []byte("\n")) < 5000 {
+		t.Errorf("export under a 1ns write timeout: %d, %d bytes", resp.StatusCode, len(body))
+	}
+}

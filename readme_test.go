@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,5 +61,37 @@ func TestREADMEHeadlineOutput(t *testing.T) {
 	json.Unmarshal(live, &got)
 	if !reflect.DeepEqual(got, documented) {
 		t.Errorf("README's headline output is stale; the server now answers:\n%s", live)
+	}
+}
+
+// README's Linking section shows real output: each line of its Turtle is a
+// line of the server's answer, and its triple counts are the export's.
+func TestREADMELinking(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := MustRunMain(t)
+	block := regexp.MustCompile("(?s)```turtle\n(.*?)\n```").FindSubmatch(b)
+	if block == nil {
+		t.Fatal("README has no turtle example")
+	}
+	_, ttl := httpDo(t, http.MethodGet, m.URL()+"/id/person/ma-shanxiang", map[string]string{"Accept": "text/turtle"})
+	lines := map[string]bool{}
+	for l := range strings.SplitSeq(string(ttl), "\n") {
+		lines[l] = true
+	}
+	for l := range strings.SplitSeq(string(block[1]), "\n") {
+		if !lines[l] {
+			t.Errorf("README's Turtle line is not in the answer: %s", l)
+		}
+	}
+	if n := strings.Count(string(ttl), "\n"); !strings.Contains(string(b), "(Lines picked from its "+strconv.Itoa(n)+";") {
+		t.Errorf("README should say the answer has %d lines", n)
+	}
+	_, nt := httpDo(t, http.MethodGet, m.URL()+"/export?format=nt", nil)
+	want := "graph.nq " + strconv.Itoa(strings.Count(string(nt), "\n")) + " triples"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("README's export round trip should read %q", want)
 	}
 }

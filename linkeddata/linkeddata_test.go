@@ -341,3 +341,66 @@ func TestCSV(t *testing.T) {
 		}
 	}
 }
+
+type collect struct{ qs []kg.Quad }
+
+func (c *collect) Write(qs ...kg.Quad) error { c.qs = append(c.qs, qs...); return nil }
+func (c *collect) Close() error              { return nil }
+
+// TestModelDeclared checks the export against its vocabulary: every term of
+// ours it uses is declared at /vocab, every node it describes under /id/ is
+// an entity or source (or a fragment of one), and the counts add up.
+func TestModelDeclared(t *testing.T) {
+	st := MustOpenData(t)
+	g, err := st.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Release()
+	var c collect
+	stats, err := linkeddata.Export(context.Background(), g, iris, &c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Quads != len(c.qs) {
+		t.Errorf("Stats.Quads = %d, wrote %d", stats.Quads, len(c.qs))
+	}
+	vocab := base + "/vocab/"
+	declared := func(iri string) bool {
+		name, ok := strings.CutPrefix(iri, vocab)
+		if !ok {
+			return true // another vocabulary's
+		}
+		_, isPred := kg.LookupPredicate(name)
+		_, isTerm := kg.LookupTerm(name)
+		return isPred || isTerm
+	}
+	ids := map[string]bool{}
+	for _, id := range append(must(g.EntityIDs(context.Background())), must(g.SourceIDs(context.Background()))...) {
+		ids[iris.Entity(id)] = true
+	}
+	for _, q := range c.qs {
+		if !declared(q.P.Value) || q.P.Value == kg.NSRDF+"type" && !declared(q.O.Value) {
+			t.Errorf("undeclared term in %v", q)
+		}
+		if node, ok := strings.CutPrefix(q.S.Value, base+"/id/"); ok {
+			doc, _, _ := strings.Cut(q.S.Value, "#")
+			if !ids[doc] {
+				t.Errorf("%s is described but %s does not dereference", node, doc)
+			}
+		}
+		if q.Graph != "" && !strings.HasPrefix(q.Graph, base+"/graph/") && q.Graph != base+"/vocab" {
+			t.Errorf("quad in an unexpected graph: %v", q)
+		}
+	}
+	if stats.Entities != len(must(g.EntityIDs(context.Background()))) || stats.ByKind[kg.Person] == 0 || stats.ByPredicate["award"] == 0 {
+		t.Errorf("stats = %+v", stats)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
