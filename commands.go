@@ -60,7 +60,7 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("civicgraph check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	verbose := fs.Bool("v", false, "list every likely miss, quoted or waived, and every waiver with its reason")
+	verbose := fs.Bool("v", false, "list every likely miss, quoted or waived, every waived warning, and every waiver with its reason")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: civicgraph check [-v] [DATA_DIR]
 
@@ -68,9 +68,11 @@ Checks how completely a data folder (default: the built-in dataset) covers its
 sources: entities per kind, relations per predicate, figures per entity kind,
 entities with no link or figure, quotes verified at their offsets, and likely
 misses — a 《title》, a …街道/…社区/…公司/…中心 name, or a number with a unit
-that no quote covers. DATA_DIR/waivers.yaml accepts likely misses, each with
-a reason. Exits non-zero while any likely miss is open, any entity has no link
-or figure, or any waiver is wrong.
+that no quote covers. It warns of relations not marked inferred whose quotes
+name neither end (no name or alias of the subject or the object): likely read
+from context. DATA_DIR/waivers.yaml accepts likely misses and warnings, each
+with a reason. Exits non-zero while any likely miss is open, any entity has no
+link or figure, or any waiver is wrong; warnings never fail it.
 
 Flags:`)
 		fs.PrintDefaults()

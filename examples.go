@@ -34,6 +34,7 @@ query InWulidian {
 }
 `},
 	{Name: "Who lives in 红土地社区", Query: `# Which street is 红土地社区 in, and who lives there?
+# inferred: the page implies the link, its quote gives the scene.
 query HongtudiResidents {
   entity(id: "place/hongtudi-shequ") {
     name
@@ -44,6 +45,7 @@ query HongtudiResidents {
     relations(predicate: "residentOf", direction: IN) {
       label
       target { name }
+      inferred
       qualifiers { key value inferred }
       evidence { quote }
     }

@@ -101,6 +101,7 @@ func TestCORS(t *testing.T) {
 		{"/vocab/award", http.MethodGet, ""},
 		{"/export?format=nt", http.MethodGet, ""},
 		{"/.well-known/void", http.MethodGet, ""},
+		{"/fragments?predicate=https%3A%2F%2Fw3id.org%2Fcivicgraph%2Fvocab%2Faward", http.MethodGet, "accept"},
 	} {
 		t.Run("OK"+tc.path, func(t *testing.T) {
 			pre := map[string]string{"Origin": origin, "Access-Control-Request-Method": tc.method}

@@ -349,19 +349,7 @@ func TestRecoverPanics(t *testing.T) {
 // graphql-http against the real server: every MUST and SHOULD audit must
 // pass. It needs Node.js and npm; without them it skips, except under CI.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
-	node, errNode := exec.LookPath("node")
-	npm, errNpm := exec.LookPath("npm")
-	if errNode != nil || errNpm != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("node and npm are needed for the GraphQL-over-HTTP audit (CI is set): %v %v", errNode, errNpm)
-		}
-		t.Skip("node or npm not installed: skipping the GraphQL-over-HTTP audit (install Node.js, or `make deps`)")
-	}
-	dir, err := filepath.Abs(filepath.Join("test", "httpaudit"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ensureNodeModules(t, npm, dir)
+	node, dir := nodeProject(t, "httpaudit", "the GraphQL-over-HTTP audit")
 
 	m := newLimitServers(t).get()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -376,6 +364,27 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 	if !bytes.Contains(out, []byte("PASS: every MUST and SHOULD audit passed")) {
 		t.Fatal("the audit did not report its result")
 	}
+}
+
+// nodeProject returns node and the absolute path of test/NAME with its
+// node_modules installed from its lock file. Without Node.js and npm it
+// skips, except under CI, where it fails.
+func nodeProject(t *testing.T, name, what string) (node, dir string) {
+	t.Helper()
+	node, errNode := exec.LookPath("node")
+	npm, errNpm := exec.LookPath("npm")
+	if errNode != nil || errNpm != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("node and npm are needed for %s (CI is set): %v %v", what, errNode, errNpm)
+		}
+		t.Skipf("node or npm not installed: skipping %s (install Node.js, or `make deps`)", what)
+	}
+	dir, err := filepath.Abs(filepath.Join("test", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ensureNodeModules(t, npm, dir)
+	return node, dir
 }
 
 // ensureNodeModules runs `npm ci` when node_modules is missing or was

@@ -54,6 +54,11 @@ func TestFigureFacts(t *testing.T) {
 			[]string{"110.5亿元、增长40.8%", "110.5亿元、同比增长 40.8%"}},
 		{"OKJiangbeiRankingStated", "place/jiangbei-qu", "经济年增速主城都市区中心城区排名", "2017/2020", 1, "名", nil, false,
 			[]string{"年增速在主城都市区中心城区保持第一"}},
+		// 由全市第七跃升至第四 over 2017年—2020年: the year of each rank is a reading.
+		{"OKJiangbeiRankSeventhInferred", "place/jiangbei-qu", "经济总量全市排名", "2017", 7, "名", nil, true,
+			[]string{"2017年—2020年，经济总量排名由全市第七跃升至第四"}},
+		{"OKJiangbeiRankFourthInferred", "place/jiangbei-qu", "经济总量全市排名", "2020", 4, "名", nil, true,
+			[]string{"2017年—2020年，经济总量排名由全市第七跃升至第四"}},
 		{"OKZhifeiMarketValue", "company/zhifei-shengwu", "总市值", "2021-05-17", 3568.8, "亿元", nil, true,
 			[]string{"总市值3568.8亿元"}},
 		{"OKFlowerFairVisitors", "project/changjiang-shangyou-chengshi-huahui-yishu-bolanhui", "总观展人数", "2018/2021", 559.15, "万人次", nil, true,
@@ -108,22 +113,30 @@ func TestFigureFacts(t *testing.T) {
 	}
 }
 
-// TestRelationFacts: single links with their time and their quote.
+// TestRelationFacts: single links with their time and their quote, and
+// whether the page states the link or only implies it.
 func TestRelationFacts(t *testing.T) {
 	c := MustClient(t, MustOpenStore(t))
 	tests := []struct {
 		name, entity, predicate, target string
 		time                            string // "" for none
-		inferred                        bool
+		inferred                        bool   // the time is inferred
+		linkInferred                    bool   // the link itself is inferred
 		quote                           string // in one of its quotes
 	}{
-		{"OKTangguiInTieshanping", "place/tanggui-shequ", "containedInPlace", "place/tieshanping-jiedao", "", false, "铁山坪街道唐桂社区"},
-		{"OKHongtudiInWulidian", "place/hongtudi-shequ", "containedInPlace", "place/wulidian-jiedao", "", false, "五里店街道红土地社区"},
-		{"OKFinanceMuseumOpened", "organization/chongqing-jinrong-bowuguan", "openedIn", "place/jiangbeizui", "2021-05-18", true, "5月18日"},
-		{"OKFirstFlowerFair2018", "event/shoujie-changjiang-shangyou-chengshi-huahui-yishu-bolanhui", "location", "place/jiangbeizui", "2018", true, "三年前，首届长江上游城市花卉艺术博览会在江北嘴"},
-		{"OKLiYuzhenJoinedParty1948", "person/li-yuzhen", "memberOf", "organization/zhongguo-gongchandang", "1948", false, "1948年，李玉珍在游击队光荣地加入了中国共产党"},
-		{"OKMaShanxiangLeadsStudio", "person/ma-shanxiang", "leads", "organization/laoma-gongzuoshi", "", false, "马善祥是观音桥街道“老马工作室”负责人"},
-		{"OKZhangYongzhongAtChangan", "person/zhang-yongzhong", "worksFor", "company/chongqing-changan-qiche-gufen-youxian-gongsi", "", false, "张永忠是重庆长安汽车股份有限公司汽车发动机维修高级技师"},
+		{"OKTangguiInTieshanping", "place/tanggui-shequ", "containedInPlace", "place/tieshanping-jiedao", "", false, false, "铁山坪街道唐桂社区"},
+		{"OKHongtudiInWulidian", "place/hongtudi-shequ", "containedInPlace", "place/wulidian-jiedao", "", false, false, "五里店街道红土地社区"},
+		{"OKFinanceMuseumOpened", "organization/chongqing-jinrong-bowuguan", "openedIn", "place/jiangbeizui", "2021-05-18", true, false, "5月18日"},
+		{"OKFirstFlowerFair2018", "event/shoujie-changjiang-shangyou-chengshi-huahui-yishu-bolanhui", "location", "place/jiangbeizui", "2018", true, false, "三年前，首届长江上游城市花卉艺术博览会在江北嘴"},
+		{"OKLiYuzhenJoinedParty1948", "person/li-yuzhen", "memberOf", "organization/zhongguo-gongchandang", "1948", false, false, "1948年，李玉珍在游击队光荣地加入了中国共产党"},
+		{"OKMaShanxiangLeadsStudio", "person/ma-shanxiang", "leads", "organization/laoma-gongzuoshi", "", false, false, "马善祥是观音桥街道“老马工作室”负责人"},
+		{"OKZhangYongzhongAtChangan", "person/zhang-yongzhong", "worksFor", "company/chongqing-changan-qiche-gufen-youxian-gongsi", "", false, false, "张永忠是重庆长安汽车股份有限公司汽车发动机维修高级技师"},
+		{"OKParksAwardedAsWritten", "place/gangcheng-yuanqu", "award", "honour/quanshi-shoupi-shidian-zhihui-yuanqu", "", false, false, "港城、鱼复两大园区双双入选全市首批试点智慧园区"},
+		// Implied, not stated: the page shows 陈远秀 in 红土地社区, says 全市
+		// for the city, and has 海尔 (the group, not 海尔智家) build the factory.
+		{"OKChenYuanxiuResidenceInferred", "person/chen-yuanxiu", "residentOf", "place/hongtudi-shequ", "", false, true, "五里店街道红土地社区，陈远秀老人"},
+		{"OKXiaomaStudiosInChongqingInferred", "organization/xiaoma-gongzuoshi", "location", "place/chongqing-shi", "", false, true, "全市建设“小马工作室”1085个"},
+		{"OKFactoryOfTheHaierGroupInferred", "organization/zhineng-5g-hulian-gongchang", "partOf", "company/haier-jituan", "", false, true, "海尔基于 COSMOPlat 大规模定制模式"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +144,7 @@ func TestRelationFacts(t *testing.T) {
 				Entity *struct {
 					Relations []struct {
 						Target     struct{ ID string }
+						Inferred   bool
 						Qualifiers []struct {
 							Key, Value string
 							Inferred   bool
@@ -140,7 +154,7 @@ func TestRelationFacts(t *testing.T) {
 				}
 			}
 			mustQuery(t, c, `query($id: ID!, $p: String) { entity(id: $id) { relations(predicate: $p, direction: OUT) {
-				target { id } qualifiers { key value inferred } `+factEvidence+` } } }`,
+				target { id } inferred qualifiers { key value inferred } `+factEvidence+` } } }`,
 				&resp, client.Var("id", tt.entity), client.Var("p", tt.predicate))
 			if resp.Entity == nil {
 				t.Fatalf("no entity %s", tt.entity)
@@ -159,6 +173,9 @@ func TestRelationFacts(t *testing.T) {
 				}
 				if time != tt.time || inferred != tt.inferred {
 					t.Errorf("time %q inferred %v, want %q inferred %v", time, inferred, tt.time, tt.inferred)
+				}
+				if r.Inferred != tt.linkInferred {
+					t.Errorf("link inferred %v, want %v", r.Inferred, tt.linkInferred)
 				}
 				quoted := false
 				for _, ev := range r.Evidence {
@@ -188,7 +205,7 @@ func TestListFacts(t *testing.T) {
 		{"OKHonoursOfZhangYongzhong",
 			`{ entity(id: "person/zhang-yongzhong") { ... on Person { honours { honour { name } ` + factEvidence + ` } } } }`, true,
 			[]string{"全国技术能手", "全国国防科技工业系统劳动模范", "中华技能大奖", "中国科学技术突出贡献奖", "国家技能人才培育突出贡献奖",
-				"全国岗位学雷锋“最美人物”", "全国劳动模范", "庆祝中华人民共和国成立70周年纪念章"}},
+				"全国岗位学雷锋“最美人物”", "全国劳动模范", "“庆祝中华人民共和国成立70周年”纪念章"}},
 		{"OKHonoursOfLiYuzhen",
 			`{ entity(id: "person/li-yuzhen") { ... on Person { honours { honour { name } ` + factEvidence + ` } } } }`, true,
 			[]string{"全国离退休干部先进个人", "重庆好人"}},
@@ -245,15 +262,22 @@ func TestNameFacts(t *testing.T) {
 	c := MustClient(t, MustOpenStore(t))
 	tests := []struct {
 		name, entity, alias string
+		entityName          string // the name as the page writes it, when set
+		notAlias            string // a name the page uses for another thing
 		scheme, value       string // an identifier, when scheme is set
 		citation            string // in the identifier's citation
 	}{
 		{name: "OKLaoma", entity: "person/ma-shanxiang", alias: "老马"},
 		{name: "OKZhifeiEpithet", entity: "company/zhifei-shengwu", alias: "中国民营疫苗第一股",
-			scheme: "stockCode", value: "300122", citation: "深圳证券交易所"},
+			scheme: "stockCode", value: "300122.SZ", citation: "深圳证券交易所"},
 		{name: "OKChanganStockCode", entity: "company/chongqing-changan-qiche-gufen-youxian-gongsi", alias: "长安汽车",
-			scheme: "stockCode", value: "000625", citation: "深圳证券交易所"},
-		{name: "OKHaierStockCode", entity: "company/haier-zhijia", scheme: "stockCode", value: "600690", citation: "上海证券交易所"},
+			scheme: "stockCode", value: "000625.SZ", citation: "深圳证券交易所"},
+		// The caption's 海尔 is the group, an entity of its own.
+		{name: "OKHaierGroupAsWritten", entity: "company/haier-jituan", entityName: "海尔"},
+		// 港城、鱼复两大园区 names the parks 港城 and 鱼复.
+		{name: "OKGangchengAsWritten", entity: "place/gangcheng-yuanqu", entityName: "港城", notAlias: "港城园区"},
+		{name: "OKYufuAsWritten", entity: "place/yufu-yuanqu", entityName: "鱼复", notAlias: "鱼复园区"},
+		{name: "OKHaierStockCode", entity: "company/haier-zhijia", notAlias: "海尔", scheme: "stockCode", value: "600690.SH", citation: "上海证券交易所"},
 		{name: "OKJiangbeiDivisionCode", entity: "place/jiangbei-qu", scheme: "divisionCode", value: "500105", citation: "中华人民共和国县以上行政区划代码"},
 		{name: "OKChongqingDivisionCode", entity: "place/chongqing-shi", alias: "重庆", scheme: "divisionCode", value: "500000", citation: "中华人民共和国县以上行政区划代码"},
 	}
@@ -261,16 +285,23 @@ func TestNameFacts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var resp struct {
 				Entity *struct {
+					Name        string
 					Aliases     []string
 					Identifiers []struct{ Scheme, Value, Citation string }
 				}
 			}
-			mustQuery(t, c, `query($id: ID!) { entity(id: $id) { aliases identifiers { scheme value citation } } }`, &resp, client.Var("id", tt.entity))
+			mustQuery(t, c, `query($id: ID!) { entity(id: $id) { name aliases identifiers { scheme value citation } } }`, &resp, client.Var("id", tt.entity))
 			if resp.Entity == nil {
 				t.Fatalf("no entity %s", tt.entity)
 			}
+			if tt.entityName != "" && resp.Entity.Name != tt.entityName {
+				t.Errorf("name %s, want %s", resp.Entity.Name, tt.entityName)
+			}
 			if tt.alias != "" && !slices.Contains(resp.Entity.Aliases, tt.alias) {
 				t.Errorf("aliases %v, want %s among them", resp.Entity.Aliases, tt.alias)
+			}
+			if tt.notAlias != "" && slices.Contains(resp.Entity.Aliases, tt.notAlias) {
+				t.Errorf("aliases %v: %s names another thing", resp.Entity.Aliases, tt.notAlias)
 			}
 			if tt.scheme == "" {
 				return

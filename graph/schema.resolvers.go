@@ -114,6 +114,10 @@ func (r *honourAwardResolver) Honour(ctx context.Context, obj *model.HonourAward
 	return h, nil
 }
 
+func (r *identifierResolver) URL(ctx context.Context, obj *kg.Identifier) (*string, error) {
+	return identifierURL(obj), nil
+}
+
 func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error) {
 	return r.relations(ctx, obj.E.ID, predicate, direction, first, after)
 }
@@ -261,6 +265,10 @@ func (r *queryResolver) Vocabulary(ctx context.Context) ([]*model.Predicate, err
 	return r.vocabulary(), nil
 }
 
+func (r *queryResolver) EntityByIdentifier(ctx context.Context, scheme string, value string) (model.Entity, error) {
+	return r.entityByIdentifier(ctx, scheme, value)
+}
+
 func (r *queryResolver) GraphVersion(ctx context.Context) (string, error) {
 	s, err := scopeOf(ctx)
 	if err != nil {
@@ -297,6 +305,8 @@ func (r *Resolver) Honour() generated.HonourResolver { return &honourResolver{r}
 
 func (r *Resolver) HonourAward() generated.HonourAwardResolver { return &honourAwardResolver{r} }
 
+func (r *Resolver) Identifier() generated.IdentifierResolver { return &identifierResolver{r} }
+
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
 func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
@@ -318,6 +328,7 @@ type (
 	evidenceResolver     struct{ *Resolver }
 	honourResolver       struct{ *Resolver }
 	honourAwardResolver  struct{ *Resolver }
+	identifierResolver   struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	personResolver       struct{ *Resolver }
 	placeResolver        struct{ *Resolver }

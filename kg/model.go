@@ -14,14 +14,12 @@ type Entity struct {
 }
 
 // Identifier is the entity's identifier in another dataset, with the outside
-// reference list it was taken from.
+// reference list it was taken from. Its scheme is one of
+// IdentifierSchemeTable (identifiers.go), which says how a value is written
+// and checked.
 type Identifier struct {
 	Scheme, Value, Citation string
 }
-
-// IdentifierSchemes are the outside datasets an Identifier may come from:
-// administrative division codes, stock codes and Wikidata items.
-var IdentifierSchemes = []string{"divisionCode", "stockCode", "wikidata"}
 
 // Qualifier refines a relation: when, in what role, how many.
 type Qualifier struct {

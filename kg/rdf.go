@@ -175,7 +175,10 @@ func (q *quads) lit(s, p, v, lang string) {
 }
 
 // Entity returns the description of an entity, in the default graph: its
-// classes, names, description, category and identifiers.
+// classes, names, description, category and identifiers (each a
+// schema:PropertyValue with its citation and, where its scheme has a page
+// per value, schema:url; a Wikidata id also makes the entity owl:sameAs the
+// Wikidata entity).
 func (m Model) Entity(e *Entity) []Quad {
 	var q quads
 	s := m.IRIs.Entity(e.ID)
@@ -197,6 +200,12 @@ func (m Model) Entity(e *Entity) []Quad {
 		q.lit(n, NSSchema+"propertyID", id.Scheme, "")
 		q.lit(n, NSSchema+"value", id.Value, "")
 		q.lit(n, m.Vocab("citation"), id.Citation, LangZh)
+		if u := id.URL(); u != "" {
+			q.add(n, NSSchema+"url", IRI(u))
+		}
+		if same := id.SameAs(); same != "" {
+			q.add(s, NSOWL+"sameAs", IRI(same))
+		}
 	}
 	return q.out
 }

@@ -40,7 +40,7 @@ type Handler struct {
 }
 
 // Routes are the path patterns Handler answers, all of them reads.
-var Routes = []string{"/id/", "/vocab", "/vocab/", "/export", "/.well-known/void"}
+var Routes = []string{"/id/", "/vocab", "/vocab/", "/export", "/.well-known/void", "/fragments"}
 
 // NewHandler returns the linked-data handler.
 func NewHandler(cfg Config) *Handler {
@@ -50,6 +50,7 @@ func NewHandler(cfg Config) *Handler {
 	h.mux.HandleFunc("GET /vocab/{name}", h.vocab)
 	h.mux.HandleFunc("GET /export", h.export)
 	h.mux.HandleFunc("GET /.well-known/void", h.voidDoc)
+	h.mux.HandleFunc("GET /fragments", h.fragments)
 	return h
 }
 
@@ -194,7 +195,7 @@ func (h *Handler) resource(w http.ResponseWriter, r *http.Request) {
 		h.source(w, r, g, id, o)
 		return
 	}
-	m, _, err := NewModel(ctx, g, h.cfg.IRIs)
+	m, err := NewModel(ctx, g, h.cfg.IRIs)
 	if err != nil {
 		internal(w, r, err)
 		return

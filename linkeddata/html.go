@@ -250,7 +250,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{border-bottom:1
 <p class="muted">id <code>{{.Entity.ID}}</code> · <a href="{{.PlaygroundQuery}}">open in the GraphQL playground</a></p>
 {{with .Identifiers}}<h2>标识符 Identifiers</h2>
 <table><tr><th>scheme</th><th>value</th><th>citation</th></tr>
-{{range .}}<tr><td>{{.Scheme}}</td><td><code>{{.Value}}</code></td><td>{{.Citation}}</td></tr>{{end}}
+{{range .}}{{$id := .}}<tr><td>{{.Scheme}}</td><td>{{with .URL}}<a href="{{.}}"><code>{{$id.Value}}</code></a>{{else}}<code>{{.Value}}</code>{{end}}</td><td>{{.Citation}}</td></tr>{{end}}
 </table>{{end}}
 {{with .Groups}}<h2>关系 Relations</h2>
 {{range .}}<h3><a href="/vocab/{{.Predicate}}">{{.Label}}</a> <span class="muted">{{.LabelEn}}{{if .Incoming}} (←){{end}}</span></h3>

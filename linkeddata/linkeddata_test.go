@@ -222,6 +222,8 @@ func TestNegotiation(t *testing.T) {
 		{"OK/QValues", "/id/person/ma-shanxiang", "text/html;q=0.5, text/turtle", 200, "text/turtle", "@prefix"},
 		{"OK/FormatOverrides", "/id/person/ma-shanxiang?format=ttl", browser, 200, "text/turtle", "@prefix"},
 		{"OK/FormatHTML", "/id/person/ma-shanxiang?format=html", "text/turtle", 200, "text/html", "<h1>"},
+		{"OK/IdentifierLinkHTML", "/id/company/haier-zhijia", browser, 200, "text/html", `<a href="https://www.sse.com.cn/assortment/stock/list/info/company/index.shtml?COMPANY_CODE=600690"><code>600690.SH</code></a>`},
+		{"OK/IdentifierURLRDF", "/id/company/haier-zhijia", "application/n-triples", 200, "application/n-triples", "<https://schema.org/url> <https://www.sse.com.cn/assortment/stock/list/info/company/index.shtml?COMPANY_CODE=600690>"},
 		{"ErrNotAcceptable", "/id/person/ma-shanxiang", "image/png", 406, "text/plain", "text/turtle"},
 		{"ErrBadFormat", "/id/person/ma-shanxiang?format=xml", "", 400, "text/plain", "ttl"},
 		{"ErrUnknownHTML", "/id/person/ma-shanxian", browser, 404, "text/html", "person/ma-shanxiang"},

@@ -81,6 +81,16 @@ func Description(iris kg.IRIs, info kg.DatasetInfo, version string, st Stats, so
 			add(pp, kg.NSVoID+"triples", kg.Int(n))
 		}
 	}
+	// The triple pattern fragments, a data service any TPF client (a
+	// SPARQL engine such as Comunica) can query.
+	tpf := doc + "#fragments"
+	add(tpf, kg.NSRDF+"type", kg.IRI(kg.NSDCAT+"DataService"))
+	add(tpf, kg.NSDCT+"title", kg.Lit("Triple Pattern Fragments", kg.LangEn))
+	add(tpf, kg.NSDCAT+"endpointURL", kg.IRI(iris.Base+"/fragments"))
+	add(tpf, kg.NSDCT+"conformsTo", kg.IRI(TPFSpec))
+	add(tpf, kg.NSDCAT+"servesDataset", kg.IRI(d))
+	add(d, kg.NSVoID+"subset", kg.IRI(iris.Base+"/fragments"))
+	add(d, kg.NSRDFS+"seeAlso", kg.IRI(tpf))
 	for _, o := range exportOffers() {
 		url := iris.Base + "/export?format=" + o.name
 		dist := doc + "#export-" + o.name

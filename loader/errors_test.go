@@ -45,6 +45,7 @@ var errorKinds = []string{
 	"ErrDuplicateRelation",
 	"ErrEmptyFile",
 	"ErrBadAliasOrIdentifier",
+	"ErrBadIdentifier",
 	"ErrMultiple",
 	"ErrBadBase",
 	"ErrBadDataset",

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"regexp"
@@ -50,6 +51,9 @@ func Load(fsys fs.FS, root string) (*Dataset, error) {
 		kinds:     map[string]kg.Kind{},
 		sourceIDs: map[string]bool{},
 		facts:     map[string]string{},
+
+		identOwners: map[kg.Identifier]string{},
+		divisions:   map[string][]division{},
 	}
 	if err := l.info(fsys); err != nil {
 		return nil, err
@@ -76,6 +80,7 @@ func Load(fsys fs.FS, root string) (*Dataset, error) {
 	for _, fe := range parsed {
 		l.resolve(fe)
 	}
+	l.checkDivisions()
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
 	}
@@ -100,6 +105,11 @@ type load struct {
 	// facts maps the key of every relation and figure to its file:line, to
 	// report duplicates.
 	facts map[string]string
+	// identOwners maps every valid identifier (scheme and value) to the
+	// entity it identifies and its file:line; divisions holds the places'
+	// division codes, for the prefix rule checked once every file is read.
+	identOwners map[kg.Identifier]string
+	divisions   map[string][]division
 	// A file that could not be parsed at all hides its ids: references that
 	// might point into it are not reported as dangling.
 	sourcesBroken, entitiesBroken bool
@@ -501,6 +511,27 @@ func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) (p
 			e.Aliases = append(e.Aliases, a.Value)
 		}
 	}
+	l.parseIdentifiers(r, m, field, &pe)
+	for i, rn := range r.list(m, "relations", field) {
+		if pr, ok := l.parseRelation(r, rn, fmt.Sprintf("%s.relations[%d]", field, i), e.ID, fileSource); ok {
+			pe.relations = append(pe.relations, pr)
+		}
+	}
+	for i, fn := range r.list(m, "figures", field) {
+		if pf, ok := l.parseFigure(r, fn, fmt.Sprintf("%s.figures[%d]", field, i)); ok {
+			pe.figures = append(pe.figures, pf)
+		}
+	}
+	return pe, true
+}
+
+// parseIdentifiers reads an entity's identifiers and checks each value by
+// its scheme (kg.IdentifierSchemeTable): pattern, check character, the
+// kinds it names, and that no other entity has it. The prefix rule of
+// division codes needs the containment relations of every file: it is
+// checked by checkDivisions.
+func (l *load) parseIdentifiers(r *reader, m map[string]*yaml.Node, field string, pe *parsedEntity) {
+	e := pe.e
 	idents := map[kg.Identifier]bool{}
 	for i, in := range r.list(m, "identifiers", field) {
 		f := fmt.Sprintf("%s.identifiers[%d]", field, i)
@@ -513,8 +544,23 @@ func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) (p
 			Value:    r.required(in, im, "value", f),
 			Citation: r.required(in, im, "citation", f),
 		}
-		if id.Scheme != "" && !slices.Contains(kg.IdentifierSchemes, id.Scheme) {
-			r.errorf(im["scheme"], join(f, "scheme"), "unknown scheme %q: want one of %s", id.Scheme, strings.Join(kg.IdentifierSchemes, ", "))
+		valid := id.Scheme != "" && id.Value != ""
+		if id.Scheme != "" {
+			if s, ok := kg.LookupScheme(id.Scheme); !ok {
+				r.errorf(im["scheme"], join(f, "scheme"), "unknown scheme %q: want one of %s", id.Scheme, strings.Join(kg.IdentifierSchemes, ", "))
+				valid = false
+			} else {
+				if id.Value != "" {
+					if err := s.Validate(id.Value); err != nil {
+						r.errorf(im["value"], join(f, "value"), "%v", err)
+						valid = false
+					}
+				}
+				if e.Kind != "" && !s.AllowsKind(e.Kind) {
+					r.errorf(im["scheme"], join(f, "scheme"), "a %s identifies a %s, not a %s", s.Name, kindsOrAny(s.Kinds), e.Kind)
+					valid = false
+				}
+			}
 		}
 		// Scheme and value name the identifier's node in the graph.
 		key := kg.Identifier{Scheme: id.Scheme, Value: id.Value}
@@ -523,19 +569,72 @@ func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) (p
 			continue
 		}
 		idents[key] = true
+		if valid && pe.ok {
+			// An identifier names one entity: entityByIdentifier finds it.
+			if at, dup := l.identOwners[key]; dup {
+				r.errorf(im["value"], join(f, "value"), "%s %q already identifies %s: an identifier names one entity", id.Scheme, id.Value, at)
+				valid = false
+			} else {
+				l.identOwners[key] = fmt.Sprintf("%s (%s)", e.ID, r.at(im["value"]))
+			}
+		}
+		if valid && pe.ok && id.Scheme == divisionScheme {
+			l.divisions[e.ID] = append(l.divisions[e.ID], division{r: r, node: im["value"], field: join(f, "value"), code: id.Value, name: e.Name})
+		}
 		e.Identifiers = append(e.Identifiers, id)
 	}
-	for i, rn := range r.list(m, "relations", field) {
-		if pr, ok := l.parseRelation(r, rn, fmt.Sprintf("%s.relations[%d]", field, i), e.ID, fileSource); ok {
-			pe.relations = append(pe.relations, pr)
+}
+
+// divisionScheme is the scheme of GB/T 2260 codes, which nest as the
+// places they name do.
+const divisionScheme = "divisionCode"
+
+// division is a place's valid division code and where the data gives it.
+type division struct {
+	r     *reader
+	node  *yaml.Node
+	field string
+	code  string
+	name  string
+}
+
+// checkDivisions applies GB/T 2260's prefix rule along containedInPlace: a
+// place's division code starts with the significant prefix of the code of
+// the nearest place containing it that has one (500105 under 500000; Ningbo's
+// 330205 is in no place of Chongqing). Places without a code in between
+// are passed through.
+func (l *load) checkDivisions() {
+	parents := map[string][]string{}
+	for _, rel := range l.ds.Relations {
+		if rel.Predicate == "containedInPlace" {
+			parents[rel.Subject] = append(parents[rel.Subject], rel.Object)
 		}
 	}
-	for i, fn := range r.list(m, "figures", field) {
-		if pf, ok := l.parseFigure(r, fn, fmt.Sprintf("%s.figures[%d]", field, i)); ok {
-			pe.figures = append(pe.figures, pf)
+	for _, id := range slices.Sorted(maps.Keys(l.divisions)) {
+		codes := l.divisions[id]
+		seen := map[string]bool{id: true}
+		queue := slices.Clone(parents[id])
+		for len(queue) > 0 {
+			p := queue[0]
+			queue = queue[1:]
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			pcodes, ok := l.divisions[p]
+			if !ok {
+				queue = append(queue, parents[p]...)
+				continue
+			}
+			for _, c := range codes {
+				if !slices.ContainsFunc(pcodes, func(pc division) bool { return kg.InDivision(c.code, pc.code) }) {
+					pc := pcodes[0]
+					c.r.errorf(c.node, c.field, "divisionCode %q is not within %s (%s, %s), the place containing %s: a code within it starts with %s",
+						c.code, pc.name, p, pc.code, c.name, kg.DivisionPrefix(pc.code))
+				}
+			}
 		}
 	}
-	return pe, true
 }
 
 func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource string) (parsedRelation, bool) {

@@ -83,7 +83,7 @@ func TestLoadOK(t *testing.T) {
 		t.Errorf("place/qingshan-shequ = %+v", q)
 	}
 	jd := entity(t, ds, "place/jiangdong-qu")
-	if !slices.Equal(jd.Identifiers, []kg.Identifier{{Scheme: "divisionCode", Value: "999999", Citation: "test fixture"}}) {
+	if !slices.Equal(jd.Identifiers, []kg.Identifier{{Scheme: "divisionCode", Value: "890101", Citation: "test fixture"}}) {
 		t.Errorf("identifiers = %+v", jd.Identifiers)
 	}
 

@@ -104,6 +104,7 @@ func (ds *Dataset) makeQuads() []quad.Quad {
 		}
 		b.evidence(st, r.Evidence)
 	}
+	b.quads = append(b.quads, ds.viewQuads()...)
 	return sortDedup(b.quads)
 }
 

@@ -313,11 +313,20 @@ func TestRomanize(t *testing.T) {
 func TestRealData(t *testing.T) {
 	entries := realEntries(t)
 	// Slugs that differ from the name's pinyin on purpose: a suffix telling
-	// two things apart, a symbol spelt out.
+	// two things apart, a symbol spelt out, the type word of a name the page
+	// writes bare (港城、鱼复两大园区, 海尔 the group, “中心带站”等养老助餐模式),
+	// or which 市委 the page's 市委 is; the slug stayed when the name was
+	// corrected to what the page writes, so the IRI stays put.
 	skip := map[string]bool{
 		"document/laoma-gongzuofa-book":                              true,
 		"project/1-jia-x-yanglao-zhucan-moshi":                       true,
 		"project/dangjian-yinling-jia-gufenzhi-yanglao-zhucan-moshi": true,
+		"project/zhongxin-dai-zhan-yanglao-zhucan-moshi":             true,
+		"project/wang-wen-ting-qie-fadongji-weixiu-fangfa":           true,
+		"place/gangcheng-yuanqu":                                     true,
+		"place/yufu-yuanqu":                                          true,
+		"company/haier-jituan":                                       true,
+		"organization/chongqing-shiwei":                              true,
 	}
 	for _, e := range entries {
 		got := strings.NewReplacer(" ", "", "'", "", "(", "", ")", "").Replace(strings.ToLower(search.Romanize(e.Name, e.Kind, e.Pinyin)))

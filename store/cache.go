@@ -15,7 +15,13 @@ type cache struct {
 	entities *lru.Cache[string, *kg.Entity]
 	edges    *lru.Cache[string, []Edge]
 	figures  *lru.Cache[string, []kg.Figure]
+	// fragments holds the sorted matches of recent triple patterns, so
+	// that paging through one reads the store once.
+	fragments *lru.Cache[Pattern, []kg.Quad]
 }
+
+// fragmentEntries is how many triple patterns a version keeps.
+const fragmentEntries = 256
 
 // newCache holds up to n entries of each kind; n <= 0 turns caching off.
 func newCache(n int) cache {
@@ -26,7 +32,8 @@ func newCache(n int) cache {
 	e, _ := lru.New[string, *kg.Entity](n)
 	r, _ := lru.New[string, []Edge](n)
 	f, _ := lru.New[string, []kg.Figure](n)
-	return cache{entities: e, edges: r, figures: f}
+	p, _ := lru.New[Pattern, []kg.Quad](fragmentEntries)
+	return cache{entities: e, edges: r, figures: f, fragments: p}
 }
 
 // cached answers a batch read from c where it can and reads only the misses,

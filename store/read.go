@@ -442,6 +442,44 @@ func (g *Graph) idsOfKind(ctx context.Context, kind string) ([]string, error) {
 	return ids, nil
 }
 
+// EntitiesByIdentifier finds the entities that carry the identifier scheme
+// value, sorted (the loader lets an identifier name one entity, so there is
+// at most one). value is matched as stored, in its written form: callers
+// normalise it first (kg.Normalize). It reads through the index of quads by
+// object — the value's literal, then the identifier node — never a scan.
+func (g *Graph) EntitiesByIdentifier(ctx context.Context, scheme, value string) ([]string, error) {
+	g.calls.Add(1)
+	qs, err := g.quadsOf(ctx, quad.String(value), quad.Object)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, q := range qs {
+		if q.Label != nil || iriString(q.Predicate) != kg.AttrValue {
+			continue
+		}
+		node := q.Subject
+		m, err := g.attrs(ctx, node)
+		if err != nil {
+			return nil, err
+		}
+		if first(m[kg.AttrScheme]) != scheme {
+			continue
+		}
+		owners, err := g.quadsOf(ctx, node, quad.Object)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range owners {
+			if o.Label == nil && iriString(o.Predicate) == kg.AttrIdentifier {
+				ids = append(ids, iriString(o.Subject))
+			}
+		}
+	}
+	sort.Strings(ids)
+	return slices.Compact(ids), nil
+}
+
 // readGraphNode reads what is stored of the graph as a whole: the version
 // Write stored with it and the dataset's info, one node's attributes read
 // once per generation rather than per request.

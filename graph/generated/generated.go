@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Evidence() EvidenceResolver
 	Honour() HonourResolver
 	HonourAward() HonourAwardResolver
+	Identifier() IdentifierResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Place() PlaceResolver
@@ -157,6 +158,7 @@ type ComplexityRoot struct {
 	Identifier struct {
 		Citation func(childComplexity int) int
 		Scheme   func(childComplexity int) int
+		URL      func(childComplexity int) int
 		Value    func(childComplexity int) int
 	}
 
@@ -254,13 +256,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Entities     func(childComplexity int, typeArg *model.EntityType, first *int, after *string) int
-		Entity       func(childComplexity int, id string) int
-		GraphVersion func(childComplexity int) int
-		Search       func(childComplexity int, text string, types []model.EntityType, first *int) int
-		Source       func(childComplexity int, id string) int
-		Sources      func(childComplexity int) int
-		Vocabulary   func(childComplexity int) int
+		Entities           func(childComplexity int, typeArg *model.EntityType, first *int, after *string) int
+		Entity             func(childComplexity int, id string) int
+		EntityByIdentifier func(childComplexity int, scheme string, value string) int
+		GraphVersion       func(childComplexity int) int
+		Search             func(childComplexity int, text string, types []model.EntityType, first *int) int
+		Source             func(childComplexity int, id string) int
+		Sources            func(childComplexity int) int
+		Vocabulary         func(childComplexity int) int
 	}
 
 	Relation struct {
@@ -333,6 +336,9 @@ type HonourResolver interface {
 type HonourAwardResolver interface {
 	Honour(ctx context.Context, obj *model.HonourAward) (*model.Honour, error)
 }
+type IdentifierResolver interface {
+	URL(ctx context.Context, obj *kg.Identifier) (*string, error)
+}
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction) (int, error)
@@ -376,6 +382,7 @@ type QueryResolver interface {
 	Source(ctx context.Context, id string) (*model.Source, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
 	Vocabulary(ctx context.Context) ([]*model.Predicate, error)
+	EntityByIdentifier(ctx context.Context, scheme string, value string) (model.Entity, error)
 	GraphVersion(ctx context.Context) (string, error)
 }
 type RelationResolver interface {
@@ -958,6 +965,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Identifier.Scheme(childComplexity), true
+	case "Identifier.url":
+		if e.ComplexityRoot.Identifier.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identifier.URL(childComplexity), true
 	case "Identifier.value":
 		if e.ComplexityRoot.Identifier.Value == nil {
 			break
@@ -1503,6 +1516,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string)), true
+	case "Query.entityByIdentifier":
+		if e.ComplexityRoot.Query.EntityByIdentifier == nil {
+			break
+		}
+
+		args, err := ec.field_Query_entityByIdentifier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EntityByIdentifier(childComplexity, args["scheme"].(string), args["value"].(string)), true
 	case "Query.graphVersion":
 		if e.ComplexityRoot.Query.GraphVersion == nil {
 			break
@@ -1796,6 +1820,18 @@ type Query {
   sources: [Source!]!
   "The relation vocabulary: every predicate with its labels and meaning."
   vocabulary: [Predicate!]!
+  """
+  The entity carrying an identifier from another dataset; null when none
+  does. An unknown scheme or a malformed value is a BAD_USER_INPUT error. A
+  bare stock code is read with its exchange where its range has one
+  (` + "`" + `000625` + "`" + ` as ` + "`" + `000625.SZ` + "`" + `); otherwise the error asks for the exchange.
+  """
+  entityByIdentifier(
+    "The scheme: ` + "`" + `divisionCode` + "`" + `, ` + "`" + `stockCode` + "`" + `, ` + "`" + `creditCode` + "`" + ` or ` + "`" + `wikidata` + "`" + `."
+    scheme: String!
+    "The value: ` + "`" + `500105` + "`" + `, ` + "`" + `000625.SZ` + "`" + ` (or ` + "`" + `000625` + "`" + `), ` + "`" + `Q42` + "`" + `."
+    value: String!
+  ): Entity
   "The version of the graph this response was read from (also in extensions.graphVersion)."
   graphVersion: String!
 }
@@ -1935,12 +1971,25 @@ interface Entity {
   ): [Figure!]!
 }
 
-"An identifier of an entity in another dataset."
+"""
+An identifier of an entity in another dataset. The schemes are declared in
+the README (Linking, Identifiers): how each is written and checked and the
+reference list its values come from.
+"""
 type Identifier {
-  "The scheme: divisionCode, stockCode, wikidata …"
+  """
+  The scheme: ` + "`" + `divisionCode` + "`" + ` (GB/T 2260 administrative division code),
+  ` + "`" + `stockCode` + "`" + ` (stock code with its exchange), ` + "`" + `creditCode` + "`" + ` (unified social
+  credit code, GB 32100) or ` + "`" + `wikidata` + "`" + ` (Wikidata item).
+  """
   scheme: String!
-  "The identifier."
+  "The identifier in its written form: ` + "`" + `500105` + "`" + `, ` + "`" + `000625.SZ` + "`" + `, ` + "`" + `Q42` + "`" + `."
   value: String!
+  """
+  A stable page about the value where the scheme has one (the exchange's
+  page of a listed company, the Wikidata item); null otherwise.
+  """
+  url: String
   "The outside reference list it was taken from."
   citation: String!
 }
@@ -2731,6 +2780,8 @@ func (ec *executionContext) childFields_Identifier(ctx context.Context, field gr
 		return ec.fieldContext_Identifier_scheme(ctx, field)
 	case "value":
 		return ec.fieldContext_Identifier_value(ctx, field)
+	case "url":
+		return ec.fieldContext_Identifier_url(ctx, field)
 	case "citation":
 		return ec.fieldContext_Identifier_citation(ctx, field)
 	}
@@ -3662,6 +3713,28 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_entityByIdentifier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scheme",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scheme"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "value",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["value"] = arg1
 	return args, nil
 }
 
@@ -6072,6 +6145,29 @@ func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identifier_url(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identifier_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Identifier().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identifier_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identifier", field, true, true, "String")
 }
 
 func (ec *executionContext) _Identifier_citation(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
@@ -8490,6 +8586,50 @@ func (ec *executionContext) fieldContext_Query_vocabulary(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Predicate(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_entityByIdentifier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_entityByIdentifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EntityByIdentifier(ctx, fc.Args["scheme"].(string), fc.Args["value"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_entityByIdentifier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_entityByIdentifier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10968,17 +11108,23 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 		case "scheme":
 			out.Values[i] = ec._Identifier_scheme(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._Identifier_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Identifier_url(ctx, field, obj)
+				})
 		case "citation":
 			out.Values[i] = ec._Identifier_citation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11622,6 +11768,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_vocabulary(ctx, field)
+				})
+		case "entityByIdentifier":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_entityByIdentifier(ctx, field)
 				})
 		case "graphVersion":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

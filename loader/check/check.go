@@ -1,7 +1,9 @@
 // Package check measures how completely a dataset covers its sources: what
 // it holds per kind and predicate, which entities hang loose, whether every
 // quote sits at its offsets, and which titles, names and numbers of a source
-// no quote covers — the likely misses — less those a waiver accepts.
+// no quote covers — the likely misses — less those a waiver accepts. It also
+// warns of relations that may read more than their quotes say: links not
+// marked inferred whose quotes name neither end.
 //
 // It reads a loaded dataset (whose sources carry their normalised text) and
 // imports neither Cayley nor gqlgen, so it runs before anything is stored.
@@ -58,6 +60,26 @@ type Miss struct {
 // Open reports whether the miss is neither quoted nor waived.
 func (m *Miss) Open() bool { return !m.Quoted && m.Waiver == nil }
 
+// Unnamed is a relation not marked inferred none of whose quotes names
+// either end (the subject's or the object's name or any alias): the link
+// is likely read from context rather than stated, and then belongs marked
+// `inferred: [relation]`. It is a warning: it never fails the check, and a
+// waiver with its Key accepts it with a reason.
+type Unnamed struct {
+	Relation *kg.Relation
+	Key      string // "subject predicate object", as a waiver names it
+	Waiver   *Waiver
+}
+
+// Open reports whether the warning is not waived.
+func (u *Unnamed) Open() bool { return u.Waiver == nil }
+
+// RelationKey names a relation the way a waiver's relation field does:
+// subject, predicate and object, separated by single spaces.
+func RelationKey(rel *kg.Relation) string {
+	return rel.Subject + " " + rel.Predicate + " " + rel.Object
+}
+
 // Report is the result of a check.
 type Report struct {
 	Root                 string // the data folder, for messages
@@ -71,11 +93,14 @@ type Report struct {
 	IdentifiersByScheme  map[string]int
 	Uncited              []string // identifiers without a citation: entity id and scheme
 	Unlinked             []*kg.Entity
-	Quotes               int      // evidence quotes checked
-	Misplaced            []string // quotes not at their offsets
-	Misses               []*Miss  // by source, then offset
+	Quotes               int        // evidence quotes checked
+	Misplaced            []string   // quotes not at their offsets
+	Misses               []*Miss    // by source, then offset
+	Unnamed              []*Unnamed // warnings, by key
 	Waivers              []*Waiver
 	WaiverErrors         loader.Errors
+
+	relationKeys []string // of every relation, for relation waivers
 }
 
 // Run checks ds against its sources' normalised text; waivers accept
@@ -129,8 +154,44 @@ func Run(ds *loader.Dataset, waivers []*Waiver) *Report {
 	for _, s := range ds.Sources {
 		r.Misses = append(r.Misses, findMisses(s.ID, texts[s.ID], evidence)...)
 	}
+	r.Unnamed = findUnnamed(ds)
+	for _, rel := range ds.Relations {
+		r.relationKeys = append(r.relationKeys, RelationKey(rel))
+	}
 	r.applyWaivers(texts)
 	return r
+}
+
+// findUnnamed finds the relations not marked inferred whose quotes name
+// neither end, by key.
+func findUnnamed(ds *loader.Dataset) []*Unnamed {
+	names := map[string][]string{}
+	for _, e := range ds.Entities {
+		names[e.ID] = append([]string{e.Name}, e.Aliases...)
+	}
+	var out []*Unnamed
+	for _, rel := range ds.Relations {
+		if rel.Inferred || namesAnEnd(rel, names[rel.Subject], names[rel.Object]) {
+			continue
+		}
+		out = append(out, &Unnamed{Relation: rel, Key: RelationKey(rel)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// namesAnEnd reports whether some quote of rel holds one of the names.
+func namesAnEnd(rel *kg.Relation, names ...[]string) bool {
+	for _, ev := range rel.Evidence {
+		for _, ns := range names {
+			for _, n := range ns {
+				if n != "" && strings.Contains(ev.Quote, n) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // misplaced says what is wrong when the quote is not at its offsets.
@@ -228,14 +289,27 @@ func (r *Report) Open() []*Miss {
 	return out
 }
 
+// OpenUnnamed is the warnings of relations that name neither end, less
+// the waived ones.
+func (r *Report) OpenUnnamed() []*Unnamed {
+	var out []*Unnamed
+	for _, u := range r.Unnamed {
+		if u.Open() {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // Problems counts what makes the check fail: open likely misses, entities
 // with no link or figure, misplaced quotes, identifiers without a citation
-// and waiver errors.
+// and waiver errors. Warnings (Unnamed) are not problems.
 func (r *Report) Problems() int {
 	return len(r.Open()) + len(r.Unlinked) + len(r.Misplaced) + len(r.Uncited) + len(r.WaiverErrors)
 }
 
 // Err is nil when the check passes, and otherwise says what fails it.
+// Warnings never fail it.
 func (r *Report) Err() error {
 	if r.Problems() == 0 {
 		return nil

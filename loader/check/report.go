@@ -97,14 +97,31 @@ func (r *Report) Write(w io.Writer, verbose bool) {
 		}
 	}
 
+	p.section("Relations whose quotes name neither end, not marked inferred (warnings: they never fail the check)")
+	open := r.OpenUnnamed()
+	p.f("  %d found, %d waived, %d open\n", len(r.Unnamed), len(r.Unnamed)-len(open), len(open))
+	for _, u := range r.Unnamed {
+		switch {
+		case u.Open():
+			p.f("  WARNING %s: no quote names either end; mark it `inferred: [relation]`, quote a name, or waive it: %s\n", u.Key, quoteList(u.Relation))
+		case verbose:
+			p.f("  waived  %s: %s (%s:%d)\n", u.Key, quoteList(u.Relation), u.Waiver.File, u.Waiver.Line)
+		}
+	}
+
 	p.section("Waivers")
-	n := 0
+	n, nr := 0, 0
 	for _, wv := range r.Waivers {
 		n += len(wv.Waived)
+		nr += len(wv.WaivedRelations)
 	}
-	p.f("  %d waiver(s) accept %d likely miss(es)\n", len(r.Waivers), n)
+	p.f("  %d waiver(s) accept %d likely miss(es) and %d warning(s)\n", len(r.Waivers), n, nr)
 	if verbose {
 		for _, wv := range r.Waivers {
+			if wv.Relation != "" {
+				p.f("  %s:%d relation %s (%d): %s\n", wv.File, wv.Line, wv.Relation, len(wv.WaivedRelations), wv.Reason)
+				continue
+			}
 			p.f("  %s:%d %q (%d): %s\n", wv.File, wv.Line, wv.Text, len(wv.Waived), wv.Reason)
 		}
 	}
@@ -118,6 +135,18 @@ func (r *Report) Write(w io.Writer, verbose bool) {
 	} else {
 		p.f("ok: every likely miss is quoted or waived, every entity has a link or a figure\n")
 	}
+	if len(open) > 0 {
+		p.f("%d warning(s) open: relation(s) whose quotes name neither end\n", len(open))
+	}
+}
+
+// quoteList shows the quotes of a relation on one line.
+func quoteList(rel *kg.Relation) string {
+	qs := make([]string, len(rel.Evidence))
+	for i, ev := range rel.Evidence {
+		qs[i] = strings.ReplaceAll(ev.Quote, "\n", "⏎")
+	}
+	return "「" + strings.Join(qs, "」「") + "」"
 }
 
 type printer struct{ w io.Writer }

@@ -20,11 +20,14 @@ import (
 const WaiversFile = "waivers.yaml"
 
 // Waiver accepts the likely misses inside the occurrences of Text: spans of
-// the source that look like facts but are deliberately not quoted.
+// the source that look like facts but are deliberately not quoted. Or, when
+// Relation is set instead of Text, it accepts the warning that the relation
+// so named ("subject predicate object") has quotes that name neither end.
 type Waiver struct {
-	Text   string
-	Reason string
-	Source string // empty: every source
+	Text     string
+	Relation string
+	Reason   string
+	Source   string // empty: every source
 	// Occurrence picks one occurrence of Text, counted from 1 in source and
 	// offset order; 0 means all of them.
 	Occurrence int
@@ -34,7 +37,8 @@ type Waiver struct {
 
 	File                                       string
 	Line, textLine, occurrenceLine, offsetLine int
-	Waived                                     []*Miss // what it accepted
+	Waived                                     []*Miss    // the likely misses it accepted
+	WaivedRelations                            []*Unnamed // the warnings it accepted
 }
 
 // LoadWaivers reads WaiversFile from the data folder fsys; root only names
@@ -121,9 +125,27 @@ func (p *parser) fields(n *yaml.Node, prefix string, known ...string) map[string
 
 func (p *parser) waiver(n *yaml.Node, prefix string) *Waiver {
 	before := len(p.errs)
-	m := p.fields(n, prefix, "text", "reason", "source", "occurrence", "offset")
+	m := p.fields(n, prefix, "text", "relation", "reason", "source", "occurrence", "offset")
 	w := &Waiver{File: p.file, Line: n.Line, textLine: n.Line, Offset: -1}
-	w.Text = p.str(n, m, "text", prefix, "the span of the source it accepts, verbatim")
+	if rel, ok := m["relation"]; ok {
+		w.Relation = p.str(n, m, "relation", prefix, "the relation it accepts: subject predicate object")
+		w.textLine = rel.Line
+		if w.Relation != "" && len(strings.Fields(w.Relation)) != 3 {
+			p.errorf(rel, field(prefix, "relation"), "want subject, predicate and object separated by spaces (person/chen-yuanxiu residentOf place/hongtudi-shequ), got %q", w.Relation)
+		}
+		w.Relation = strings.Join(strings.Fields(w.Relation), " ")
+		for _, k := range []string{"text", "source", "occurrence", "offset"} {
+			if t, both := m[k]; both {
+				p.errorf(t, field(prefix, k), "a waiver of a relation takes no %s: give text or relation, not both", k)
+			}
+		}
+		w.Reason = p.str(n, m, "reason", prefix, "say why the link is stated though its quotes name neither end")
+		if len(p.errs) > before {
+			return nil
+		}
+		return w
+	}
+	w.Text = p.str(n, m, "text", prefix, "the span of the source it accepts, verbatim (or relation: subject predicate object)")
 	if t := m["text"]; t != nil {
 		w.textLine = t.Line
 	}
@@ -220,6 +242,10 @@ func (r *Report) applyWaivers(texts map[string][]rune) {
 		fail := func(line int, f, format string, args ...any) {
 			r.WaiverErrors = append(r.WaiverErrors, &loader.Error{File: w.File, Line: line, Field: field(prefix, f), Msg: fmt.Sprintf(format, args...)})
 		}
+		if w.Relation != "" {
+			r.applyRelationWaiver(w, func(format string, args ...any) { fail(w.textLine, "relation", format, args...) })
+			continue
+		}
 		in := sources
 		if w.Source != "" {
 			if _, ok := texts[w.Source]; !ok {
@@ -271,4 +297,24 @@ func (r *Report) applyWaivers(texts map[string][]rune) {
 			fail(w.textLine, "text", "%q matches no open warning: any likely miss in it is quoted, or waived by a waiver above; remove this one", w.Text)
 		}
 	}
+}
+
+// applyRelationWaiver lets w accept the open warnings of the relations its
+// key names. A key that names no relation, or only relations without an
+// open warning, is an error.
+func (r *Report) applyRelationWaiver(w *Waiver, fail func(format string, args ...any)) {
+	for _, u := range r.Unnamed {
+		if u.Key == w.Relation && u.Waiver == nil {
+			u.Waiver = w
+			w.WaivedRelations = append(w.WaivedRelations, u)
+		}
+	}
+	if len(w.WaivedRelations) > 0 {
+		return
+	}
+	if !slices.Contains(r.relationKeys, w.Relation) {
+		fail("%q names no relation of the data (subject predicate object)", w.Relation)
+		return
+	}
+	fail("%q matches no open warning: its quotes name an end, it is marked inferred, or a waiver above accepts it; remove this one", w.Relation)
 }

@@ -28,7 +28,9 @@ func TestAll(t *testing.T, b Backend) {
 	t.Run("Edges", func(t *testing.T) { testEdges(t, g) })
 	t.Run("Figures", func(t *testing.T) { testFigures(t, g) })
 	t.Run("Sources", func(t *testing.T) { testSources(t, g, v1) })
+	t.Run("Fragments", func(t *testing.T) { testFragments(t, g, v1) })
 	t.Run("EntityIDs", func(t *testing.T) { testEntityIDs(t, g) })
+	t.Run("EntitiesByIdentifier", func(t *testing.T) { testEntitiesByIdentifier(t, g) })
 	t.Run("Degrees", func(t *testing.T) { testDegrees(t, g) })
 	t.Run("Version", func(t *testing.T) {
 		if got, want := g.Version(), v1.Version(); got != want {
@@ -281,6 +283,41 @@ func testEntityIDs(t *testing.T, g *store.Graph) {
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("EntityIDs(%q) = %q, want %q", tt.kinds, got, tt.want)
+			}
+		})
+	}
+}
+
+// testEntitiesByIdentifier finds an entity by the scheme and written value
+// of an identifier, in one store read. Ningbo's 江北区 (330205) finds
+// nothing, nor does the value under another scheme.
+func testEntitiesByIdentifier(t *testing.T, g *store.Graph) {
+	tests := []struct {
+		name, scheme, value string
+		want                []string
+	}{
+		{"OK", "divisionCode", "500105", []string{"place/jiangbei-qu"}},
+		{"OK/NingboJiangbeiNone", "divisionCode", "330205", nil},
+		{"OK/OtherSchemeNone", "stockCode", "500105", nil},
+		{"OK/UnknownSchemeNone", "isin", "500105", nil},
+		{"OK/NotWrittenFormNone", "divisionCode", " 500105", nil},
+		{"OK/FigureValueNone", "divisionCode", "1325", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := g.Calls()
+			got, err := g.EntitiesByIdentifier(context.Background(), tt.scheme, tt.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) == 0 {
+				got = nil
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("EntitiesByIdentifier(%s, %q) = %q, want %q", tt.scheme, tt.value, got, tt.want)
+			}
+			if n := g.Calls() - before; n != 1 {
+				t.Errorf("EntitiesByIdentifier made %d store calls, want 1", n)
 			}
 		})
 	}
