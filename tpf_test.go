@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -135,4 +137,25 @@ func TestSPARQLOverFragments(t *testing.T) {
 			t.Errorf("SPARQL over fragments:\n%q\nGraphQL:\n%q", got, want)
 		}
 	})
+}
+
+// README's SPARQL example prints what Comunica really answers.
+func TestREADMESPARQL(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)node query.mjs http://127.0.0.1:8080/fragments '\n(.*?)'\n```\n\n```json\n(.*?)\n```").FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README has no SPARQL example with its answer")
+	}
+	rows := comunica(t, MustRunMain(t), string(m[1]))
+	got, _ := json.Marshal(rows)
+	var want []map[string]string
+	if err := json.Unmarshal(m[2], &want); err != nil {
+		t.Fatal(err)
+	}
+	if wantJSON, _ := json.Marshal(want); string(got) != string(wantJSON) {
+		t.Errorf("README shows\n%s\nComunica answers\n%s", wantJSON, got)
+	}
 }
