@@ -22,7 +22,7 @@ func (m *Main) reload(w http.ResponseWriter, r *http.Request) {
 		graph.WriteError(w, graph.Errorf(graph.Unauthenticated, "a valid write token is required").WithStatus(http.StatusUnauthorized))
 		return
 	}
-	ds, err := loadData(m.DataDir)
+	ds, err := m.seed()
 	var invalid loader.Errors
 	switch {
 	case errors.As(err, &invalid):

@@ -6,6 +6,8 @@
 //	civicgraph check [-v] [DATA_DIR]         report the data's coverage of its sources
 //	civicgraph load -store S [DATA_DIR]      write a data folder into a store
 //	civicgraph export [-format F] [-o FILE]  write the whole graph as RDF or CSV
+//	civicgraph import -store S -name N FILE  import an outside dataset beside the graph
+//	civicgraph imports -store S              list the imports
 package main
 
 import (
@@ -28,7 +30,9 @@ import (
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/linkeddata"
+	"github.com/civicgraph/civicgraph/loader"
 	"github.com/civicgraph/civicgraph/playground"
+	"github.com/civicgraph/civicgraph/reconcile"
 	"github.com/civicgraph/civicgraph/store"
 )
 
@@ -50,6 +54,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runLoad(ctx, args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "export":
 		err = runExport(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "import":
+		err = runImport(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "imports":
+		err = runImports(ctx, args[1:], stdout, stderr)
 	default:
 		err = serve(ctx, args, stderr)
 	}
@@ -106,6 +114,8 @@ type Main struct {
 	Poll            time.Duration
 	ShutdownTimeout time.Duration
 	ExportTimeout   time.Duration // bounds one GET /export instead of -write-timeout
+	MaxImport       int64         // largest import a POST /admin/imports may send, in bytes
+	Empty           bool          // serve an empty graph instead of the dataset
 
 	// Exposure limits: each refusal is a GraphQL error with a code.
 	MaxDepth      int           // deepest field nesting of a query (0: no limit)
@@ -116,6 +126,10 @@ type Main struct {
 	Timeout       time.Duration // deadline of one GraphQL request (0: none)
 	ReadTimeout   time.Duration // to read a whole request, headers and body
 	WriteTimeout  time.Duration // from the end of the request headers to the end of the response
+
+	// Reconciliation limits: a request over them is a 400.
+	ReconcileMaxQueries int // most queries in a batch (and ids in an extension)
+	ReconcileMaxLimit   int // largest limit of a query
 
 	store    *store.Store
 	server   *http.Server
@@ -137,6 +151,7 @@ func NewMain() *Main {
 		Poll:            2 * time.Second,
 		ShutdownTimeout: 10 * time.Second,
 		ExportTimeout:   10 * time.Minute,
+		MaxImport:       32 << 20,
 		MaxDepth:        12,
 		MaxComplexity:   50000,
 		MaxAliases:      30,
@@ -145,6 +160,9 @@ func NewMain() *Main {
 		Timeout:         10 * time.Second,
 		ReadTimeout:     15 * time.Second,
 		WriteTimeout:    30 * time.Second,
+
+		ReconcileMaxQueries: reconcile.DefaultMaxQueries,
+		ReconcileMaxLimit:   reconcile.DefaultMaxLimit,
 	}
 }
 
@@ -164,6 +182,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.BoolVar(&m.Introspection, "introspection", m.Introspection, "allow GraphQL introspection")
 	fs.DurationVar(&m.Poll, "poll", m.Poll, "how often to look for a graph version loaded by another process (persistent stores; 0: never)")
 	fs.DurationVar(&m.ShutdownTimeout, "shutdown-timeout", m.ShutdownTimeout, "how long to let requests finish on shutdown")
+	fs.Int64Var(&m.MaxImport, "max-import", m.MaxImport, "largest file (with its mapping) a POST /admin/imports may send, in `bytes`")
+	fs.BoolVar(&m.Empty, "empty", false, "serve (and fill an empty persistent store with) an empty graph instead of the dataset: imports only, e.g. an export imported back")
 	fs.DurationVar(&m.ExportTimeout, "export-timeout", m.ExportTimeout, "deadline of one GET /export, which neither -timeout nor -write-timeout cuts (0: none)")
 	fs.IntVar(&m.MaxDepth, "max-depth", m.MaxDepth, "deepest nesting of fields a query may have (0: no limit)")
 	fs.IntVar(&m.MaxComplexity, "max-complexity", m.MaxComplexity, "largest `cost` a query may have: each field costs 1, a list multiplies the cost of its fields by its first: (by 10 without one) (0: no limit)")
@@ -173,16 +193,23 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.DurationVar(&m.Timeout, "timeout", m.Timeout, "deadline of one GraphQL request; a query past it fails with code TIMEOUT (0: none)")
 	fs.DurationVar(&m.ReadTimeout, "read-timeout", m.ReadTimeout, "time to read a whole request, headers and body")
 	fs.DurationVar(&m.WriteTimeout, "write-timeout", m.WriteTimeout, "time to write a response, from the end of the request headers; must exceed -timeout")
+	fs.IntVar(&m.ReconcileMaxQueries, "reconcile-max-queries", m.ReconcileMaxQueries, "most queries in one reconciliation batch, and ids in one data extension, at /reconcile (the manifest's batchSize); more is a 400")
+	fs.IntVar(&m.ReconcileMaxLimit, "reconcile-max-limit", m.ReconcileMaxLimit, "largest limit a reconciliation query or suggest request may ask for; above it is a 400")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `civicgraph serves a knowledge graph of civic documents over GraphQL.
 
 Usage:
-  civicgraph [flags]                    serve (POST/GET /graphql, playground at /, /healthz, /readyz)
+  civicgraph [flags]                    serve (POST/GET /graphql, playground at /, /healthz, /readyz,
+                                        linked data at /id/…, OpenRefine reconciliation at /reconcile)
   civicgraph validate [DATA_DIR]        check a data folder; errors name file:line and field
   civicgraph check [DATA_DIR]           report coverage and likely misses of the data; non-zero when any is open
   civicgraph load -store S [DATA_DIR]   write a data folder into a persistent store as its new version
   civicgraph export [-format F] [-o FILE] [-store S]
                                         write the whole graph as N-Quads, N-Triples, Turtle, TriG, JSON-LD or CSV
+  civicgraph import -store S -name NAME [-mapping M] FILE
+                                        import an outside dataset (N-Quads, N-Triples, JSON-LD, CSV) beside the graph
+  civicgraph import -store S -remove NAME
+  civicgraph imports -store S           list the imports
 
 Flags (serve; -flag and --flag both work):
 `)
@@ -207,6 +234,9 @@ Flags (serve; -flag and --flag both work):
 	if m.MaxFirst < 1 {
 		return fmt.Errorf("%w: -max-first must be at least 1", errUsage)
 	}
+	if m.ReconcileMaxQueries < 1 || m.ReconcileMaxLimit < 1 {
+		return fmt.Errorf("%w: -reconcile-max-queries and -reconcile-max-limit must be at least 1", errUsage)
+	}
 	for _, f := range []struct {
 		name string
 		v    int64
@@ -230,7 +260,7 @@ Flags (serve; -flag and --flag both work):
 // Run opens the store and starts serving; it returns once the listener is
 // open.
 func (m *Main) Run(ctx context.Context) error {
-	st, err := store.OpenWith(ctx, m.StoreSpec, func() (store.Source, error) { return loadData(m.DataDir) }, store.Options{CacheEntries: m.Cache})
+	st, err := store.OpenWith(ctx, m.StoreSpec, m.seed, store.Options{CacheEntries: m.Cache})
 	if err != nil {
 		return err
 	}
@@ -291,6 +321,14 @@ func (m *Main) routes() http.Handler {
 	for _, route := range linkeddata.Routes {
 		mux.Handle(route, ld)
 	}
+	// Reconciliation only reads; its form POST is a simple cross-origin
+	// request, open like the other reads (/graphql still refuses forms).
+	rc := cors.Reads(reconcile.NewHandler(reconcile.Config{
+		Store: m.store, IRIs: iris, MaxQueries: m.ReconcileMaxQueries, MaxLimit: m.ReconcileMaxLimit, MaxBody: m.MaxBody,
+	}), http.MethodGet, http.MethodHead, http.MethodPost)
+	for _, route := range reconcile.Routes {
+		mux.Handle(route, rc)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -298,6 +336,9 @@ func (m *Main) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", m.ready)
 	if m.WriteToken != "" {
 		mux.HandleFunc("POST /admin/reload", m.reload)
+		mux.HandleFunc("GET /admin/imports", m.listImports)
+		mux.HandleFunc("POST /admin/imports", m.addImport)
+		mux.HandleFunc("DELETE /admin/imports/{name}", m.removeImport)
 	}
 	if m.Playground {
 		mux.Handle("/", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "civicgraph", Examples: examples}))
@@ -393,6 +434,21 @@ func (m *Main) Close() error {
 		errs = append(errs, m.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// seed is what an empty store is filled with: the dataset, or with -empty
+// a graph of nothing but the dataset's description (its base -base-iri
+// when given).
+func (m *Main) seed() (store.Source, error) {
+	ds, err := loadData(m.DataDir)
+	if err != nil || !m.Empty {
+		return ds, err
+	}
+	info := ds.Info
+	if m.BaseIRI != "" {
+		info.Base = m.BaseIRI
+	}
+	return &loader.Dataset{Info: info, Figures: map[string][]kg.Figure{}}, nil
 }
 
 // declaredBase is the base IRI the served dataset declares.

@@ -26,6 +26,10 @@ func (r *companyResolver) Figures(ctx context.Context, obj *model.Company, perio
 	return r.figures(ctx, obj.E.ID, period)
 }
 
+func (r *companyResolver) LinkedRecords(ctx context.Context, obj *model.Company) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
+}
+
 func (r *companyResolver) Location(ctx context.Context, obj *model.Company) (*model.Place, error) {
 	return r.relatedPlace(ctx, obj.E.ID, "location")
 }
@@ -50,6 +54,10 @@ func (r *documentResolver) Figures(ctx context.Context, obj *model.Document, per
 	return r.figures(ctx, obj.E.ID, period)
 }
 
+func (r *documentResolver) LinkedRecords(ctx context.Context, obj *model.Document) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
+}
+
 func (r *documentResolver) Authors(ctx context.Context, obj *model.Document) ([]model.Entity, error) {
 	return r.related(ctx, obj.E.ID, "author", model.DirectionOut)
 }
@@ -68,6 +76,10 @@ func (r *eventResolver) RelationCount(ctx context.Context, obj *model.Event, pre
 
 func (r *eventResolver) Figures(ctx context.Context, obj *model.Event, period *string) ([]*model.Figure, error) {
 	return r.figures(ctx, obj.E.ID, period)
+}
+
+func (r *eventResolver) LinkedRecords(ctx context.Context, obj *model.Event) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
 }
 
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event) ([]*model.Relation, error) {
@@ -98,6 +110,10 @@ func (r *honourResolver) Figures(ctx context.Context, obj *model.Honour, period 
 	return r.figures(ctx, obj.E.ID, period)
 }
 
+func (r *honourResolver) LinkedRecords(ctx context.Context, obj *model.Honour) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
+}
+
 func (r *honourResolver) Recipients(ctx context.Context, obj *model.Honour) ([]model.Entity, error) {
 	return r.related(ctx, obj.E.ID, "award", model.DirectionIn)
 }
@@ -118,6 +134,18 @@ func (r *identifierResolver) URL(ctx context.Context, obj *kg.Identifier) (*stri
 	return identifierURL(obj), nil
 }
 
+func (r *importResolver) Records(ctx context.Context, obj *model.Import, first *int, after *string) ([]*model.ImportRecord, error) {
+	return r.importRecords(ctx, obj, first, after)
+}
+
+func (r *importRecordResolver) Import(ctx context.Context, obj *model.ImportRecord) (*model.Import, error) {
+	return r.importNamed(ctx, obj.R.Import)
+}
+
+func (r *linkedRecordResolver) Import(ctx context.Context, obj *model.LinkedRecord) (*model.Import, error) {
+	return r.importNamed(ctx, obj.L.Import)
+}
+
 func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error) {
 	return r.relations(ctx, obj.E.ID, predicate, direction, first, after)
 }
@@ -128,6 +156,10 @@ func (r *organizationResolver) RelationCount(ctx context.Context, obj *model.Org
 
 func (r *organizationResolver) Figures(ctx context.Context, obj *model.Organization, period *string) ([]*model.Figure, error) {
 	return r.figures(ctx, obj.E.ID, period)
+}
+
+func (r *organizationResolver) LinkedRecords(ctx context.Context, obj *model.Organization) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
 }
 
 func (r *organizationResolver) Honours(ctx context.Context, obj *model.Organization) ([]*model.HonourAward, error) {
@@ -152,6 +184,10 @@ func (r *personResolver) RelationCount(ctx context.Context, obj *model.Person, p
 
 func (r *personResolver) Figures(ctx context.Context, obj *model.Person, period *string) ([]*model.Figure, error) {
 	return r.figures(ctx, obj.E.ID, period)
+}
+
+func (r *personResolver) LinkedRecords(ctx context.Context, obj *model.Person) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
 }
 
 func (r *personResolver) Honours(ctx context.Context, obj *model.Person) ([]*model.HonourAward, error) {
@@ -188,6 +224,10 @@ func (r *placeResolver) Figures(ctx context.Context, obj *model.Place, period *s
 	return r.figures(ctx, obj.E.ID, period)
 }
 
+func (r *placeResolver) LinkedRecords(ctx context.Context, obj *model.Place) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
+}
+
 func (r *placeResolver) Honours(ctx context.Context, obj *model.Place) ([]*model.HonourAward, error) {
 	return r.honours(ctx, obj.E.ID)
 }
@@ -219,6 +259,10 @@ func (r *projectResolver) RelationCount(ctx context.Context, obj *model.Project,
 
 func (r *projectResolver) Figures(ctx context.Context, obj *model.Project, period *string) ([]*model.Figure, error) {
 	return r.figures(ctx, obj.E.ID, period)
+}
+
+func (r *projectResolver) LinkedRecords(ctx context.Context, obj *model.Project) ([]*model.LinkedRecord, error) {
+	return r.linkedRecords(ctx, obj.E.ID)
 }
 
 func (r *projectResolver) Creators(ctx context.Context, obj *model.Project) ([]model.Entity, error) {
@@ -265,6 +309,14 @@ func (r *queryResolver) Vocabulary(ctx context.Context) ([]*model.Predicate, err
 	return r.vocabulary(), nil
 }
 
+func (r *queryResolver) Imports(ctx context.Context) ([]*model.Import, error) {
+	return r.imports(ctx)
+}
+
+func (r *queryResolver) Import(ctx context.Context, name string) (*model.Import, error) {
+	return r.importNamed(ctx, name)
+}
+
 func (r *queryResolver) EntityByIdentifier(ctx context.Context, scheme string, value string) (model.Entity, error) {
 	return r.entityByIdentifier(ctx, scheme, value)
 }
@@ -307,6 +359,12 @@ func (r *Resolver) HonourAward() generated.HonourAwardResolver { return &honourA
 
 func (r *Resolver) Identifier() generated.IdentifierResolver { return &identifierResolver{r} }
 
+func (r *Resolver) Import() generated.ImportResolver { return &importResolver{r} }
+
+func (r *Resolver) ImportRecord() generated.ImportRecordResolver { return &importRecordResolver{r} }
+
+func (r *Resolver) LinkedRecord() generated.LinkedRecordResolver { return &linkedRecordResolver{r} }
+
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
 func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
@@ -329,6 +387,9 @@ type (
 	honourResolver       struct{ *Resolver }
 	honourAwardResolver  struct{ *Resolver }
 	identifierResolver   struct{ *Resolver }
+	importResolver       struct{ *Resolver }
+	importRecordResolver struct{ *Resolver }
+	linkedRecordResolver struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	personResolver       struct{ *Resolver }
 	placeResolver        struct{ *Resolver }

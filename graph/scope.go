@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/civicgraph/civicgraph/kg"
@@ -17,6 +18,11 @@ type scope struct {
 	edges    *dataloadgen.Loader[string, []store.Edge]
 	figures  *dataloadgen.Loader[string, []kg.Figure]
 	sources  *dataloadgen.Loader[string, *kg.Source]
+	linked   *dataloadgen.Loader[string, []store.LinkedRecord]
+	// imports is read once per request, when asked for.
+	importsOnce sync.Once
+	importList  []store.ImportInfo
+	importErr   error
 }
 
 type scopeKey struct{}
@@ -36,6 +42,7 @@ func WithGraph(ctx context.Context, g *store.Graph, wait time.Duration) context.
 	s.edges = dataloadgen.NewLoader(batch(g.Edges), dataloadgen.WithWait(wait))
 	s.figures = dataloadgen.NewLoader(batch(g.Figures), dataloadgen.WithWait(wait))
 	s.sources = dataloadgen.NewLoader(batch(g.Sources), dataloadgen.WithWait(wait))
+	s.linked = dataloadgen.NewLoader(batch(g.LinkedRecords), dataloadgen.WithWait(wait))
 	return context.WithValue(ctx, scopeKey{}, s)
 }
 

@@ -38,6 +38,11 @@ var VocabTerms = []VocabTerm{
 	{Name: "periodInferred", Literal: true, Label: "时期为推断", LabelEn: "period inferred", Doc: "true when the figure's period is not stated but inferred from the page's date"},
 	{Name: "growthPercent", Literal: true, Label: "增长百分比", LabelEn: "growth percent", Doc: "the growth the source gives with the figure, in percent (3.9 for 3.9%)"},
 	{Name: "text", Literal: true, Label: "正文", LabelEn: "text", Doc: "the normalised text of a source, which evidence offsets count into in Unicode code points", Equivalent: NSSchema + "text"},
+	{Name: "Link", Class: true, Label: "链接", LabelEn: "link", Doc: "how an outside record of an import was linked to an entity of ours"},
+	{Name: "record", Label: "外部记录", LabelEn: "record", Doc: "the outside record a link joins"},
+	{Name: "entity", Label: "实体", LabelEn: "entity", Doc: "the entity of ours a link joins"},
+	{Name: "linkedBy", Literal: true, Label: "链接方式", LabelEn: "linked by", Doc: "IDENTIFIER (a shared identifier), SAME_AS (the record's owl:sameAs) or RECONCILED (an automatic match of its name)"},
+	{Name: "score", Literal: true, Label: "匹配分", LabelEn: "score", Doc: "how sure a link is, from 0 to 1 (1 for identifiers and owl:sameAs)"},
 	{Name: "inverseLabel", Literal: true, Label: "反向标签", LabelEn: "inverse label", Doc: "how a relation reads from its object's side"},
 }
 

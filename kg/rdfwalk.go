@@ -18,6 +18,13 @@ type Facts interface {
 	EntityFacts(ctx context.Context, ids []string) ([]EntityFacts, error)
 }
 
+// ImportedFacts is what Facts also offers when outside datasets are
+// imported beside the graph: their names and public triples.
+type ImportedFacts interface {
+	ImportNames(ctx context.Context) ([]string, error)
+	ImportTriples(ctx context.Context, name string) ([]Quad, error)
+}
+
 // EntityFacts is one entity with what it states.
 type EntityFacts struct {
 	Entity    *Entity
@@ -42,6 +49,7 @@ type WalkStats struct {
 	Sources     int
 	Evidence    int
 	Figures     int
+	Imports     int
 	// Examples are the most connected entities.
 	Examples []string
 	degrees  map[string]int
@@ -143,6 +151,25 @@ func (m *Model) Walk(ctx context.Context, f Facts, emit func(...Quad) error, pro
 	st.Evidence = ev.Len()
 	if err := count(ev.Quads(*m)); err != nil {
 		return st, err
+	}
+	if imp, ok := f.(ImportedFacts); ok {
+		names, err := imp.ImportNames(ctx)
+		if err != nil {
+			return st, fmt.Errorf("list imports: %w", err)
+		}
+		for _, n := range names {
+			qs, err := imp.ImportTriples(ctx, n)
+			if err != nil {
+				return st, err
+			}
+			for i := range qs {
+				qs[i].Graph = m.ImportGraph(n)
+			}
+			if err := count(qs); err != nil {
+				return st, err
+			}
+			st.Imports++
+		}
 	}
 	if err := count(m.Vocabulary()); err != nil {
 		return st, err

@@ -44,6 +44,12 @@ func (f graphFacts) Sources(ctx context.Context) ([]*kg.Source, error) {
 	return out, nil
 }
 
+func (f graphFacts) ImportNames(ctx context.Context) ([]string, error) { return f.g.ImportNames(ctx) }
+
+func (f graphFacts) ImportTriples(ctx context.Context, name string) ([]kg.Quad, error) {
+	return f.g.ImportTriples(ctx, name)
+}
+
 func (f graphFacts) EntityIDs(ctx context.Context) ([]string, error) { return f.g.EntityIDs(ctx) }
 
 func (f graphFacts) EntityFacts(ctx context.Context, ids []string) ([]kg.EntityFacts, error) {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/civicgraph/civicgraph/internal/yamlnode"
 	"io"
 	"io/fs"
 	"maps"
@@ -486,11 +487,11 @@ func (l *load) parseEntity(r *reader, n *yaml.Node, field, fileSource string) (p
 		kind, _, err := kg.ParseID(e.ID)
 		switch {
 		case err != nil:
-			r.errorf(m["id"], join(field, "id"), "%v", err)
+			r.errorf(m["id"], yamlnode.Join(field, "id"), "%v", err)
 		case l.defined[e.ID] != "":
 			// Its kind still lets its relations be checked.
 			e.Kind = kind
-			r.errorf(m["id"], join(field, "id"), "duplicate id %q, first defined at %s", e.ID, l.defined[e.ID])
+			r.errorf(m["id"], yamlnode.Join(field, "id"), "duplicate id %q, first defined at %s", e.ID, l.defined[e.ID])
 		default:
 			e.Kind = kind
 			pe.ok = true
@@ -547,17 +548,17 @@ func (l *load) parseIdentifiers(r *reader, m map[string]*yaml.Node, field string
 		valid := id.Scheme != "" && id.Value != ""
 		if id.Scheme != "" {
 			if s, ok := kg.LookupScheme(id.Scheme); !ok {
-				r.errorf(im["scheme"], join(f, "scheme"), "unknown scheme %q: want one of %s", id.Scheme, strings.Join(kg.IdentifierSchemes, ", "))
+				r.errorf(im["scheme"], yamlnode.Join(f, "scheme"), "unknown scheme %q: want one of %s", id.Scheme, strings.Join(kg.IdentifierSchemes, ", "))
 				valid = false
 			} else {
 				if id.Value != "" {
 					if err := s.Validate(id.Value); err != nil {
-						r.errorf(im["value"], join(f, "value"), "%v", err)
+						r.errorf(im["value"], yamlnode.Join(f, "value"), "%v", err)
 						valid = false
 					}
 				}
 				if e.Kind != "" && !s.AllowsKind(e.Kind) {
-					r.errorf(im["scheme"], join(f, "scheme"), "a %s identifies a %s, not a %s", s.Name, kindsOrAny(s.Kinds), e.Kind)
+					r.errorf(im["scheme"], yamlnode.Join(f, "scheme"), "a %s identifies a %s, not a %s", s.Name, kindsOrAny(s.Kinds), e.Kind)
 					valid = false
 				}
 			}
@@ -572,14 +573,14 @@ func (l *load) parseIdentifiers(r *reader, m map[string]*yaml.Node, field string
 		if valid && pe.ok {
 			// An identifier names one entity: entityByIdentifier finds it.
 			if at, dup := l.identOwners[key]; dup {
-				r.errorf(im["value"], join(f, "value"), "%s %q already identifies %s: an identifier names one entity", id.Scheme, id.Value, at)
+				r.errorf(im["value"], yamlnode.Join(f, "value"), "%s %q already identifies %s: an identifier names one entity", id.Scheme, id.Value, at)
 				valid = false
 			} else {
 				l.identOwners[key] = fmt.Sprintf("%s (%s)", e.ID, r.at(im["value"]))
 			}
 		}
 		if valid && pe.ok && id.Scheme == divisionScheme {
-			l.divisions[e.ID] = append(l.divisions[e.ID], division{r: r, node: im["value"], field: join(f, "value"), code: id.Value, name: e.Name})
+			l.divisions[e.ID] = append(l.divisions[e.ID], division{r: r, node: im["value"], field: yamlnode.Join(f, "value"), code: id.Value, name: e.Name})
 		}
 		e.Identifiers = append(e.Identifiers, id)
 	}
@@ -652,7 +653,7 @@ func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource
 		s := r.str(m, "source", field, true)
 		pr.source = s
 		if s != "" && !l.sourceIDs[s] && !l.sourcesBroken {
-			r.errorf(m["source"], join(field, "source"), "unknown source %q: no sources/*.yaml has this id", s)
+			r.errorf(m["source"], yamlnode.Join(field, "source"), "unknown source %q: no sources/*.yaml has this id", s)
 		}
 	}
 	inferred := r.strs(m, "inferred", field)
@@ -663,7 +664,7 @@ func (l *load) parseRelation(r *reader, n *yaml.Node, field, subject, fileSource
 		}
 		if key == kg.QualTime {
 			if err := kg.ParseTime(v); err != nil {
-				r.errorf(m[key], join(field, key), "%v", err)
+				r.errorf(m[key], yamlnode.Join(field, key), "%v", err)
 			}
 		}
 		pr.rel.Qualifiers = append(pr.rel.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: slices.Contains(values(inferred), key)})
@@ -697,7 +698,7 @@ func (l *load) parseFigure(r *reader, n *yaml.Node, field string) (parsedFigure,
 		PeriodInferred: r.boolean(m, "periodInferred", field),
 	}
 	if _, ok := m["value"]; !ok {
-		r.errorf(n, join(field, "value"), "missing")
+		r.errorf(n, yamlnode.Join(field, "value"), "missing")
 	}
 	f.Value, _ = r.float(m, "value", field)
 	if g, ok := r.float(m, "growthPercent", field); ok {
@@ -705,10 +706,10 @@ func (l *load) parseFigure(r *reader, n *yaml.Node, field string) (parsedFigure,
 	}
 	if f.Period != "" {
 		if err := kg.ParseTime(f.Period); err != nil {
-			r.errorf(m["period"], join(field, "period"), "%v", err)
+			r.errorf(m["period"], yamlnode.Join(field, "period"), "%v", err)
 		}
 	} else if f.PeriodInferred {
-		r.errorf(m["periodInferred"], join(field, "periodInferred"), "true but the figure has no period")
+		r.errorf(m["periodInferred"], yamlnode.Join(field, "periodInferred"), "true but the figure has no period")
 	}
 	pf := parsedFigure{node: n, field: field, fig: f}
 	pf.quotes = r.quoteList(n, m, field, "figure")
@@ -752,28 +753,28 @@ func (l *load) resolveRelation(r *reader, pe parsedEntity, pr parsedRelation) (*
 	ok := rel.Predicate != "" && rel.Object != ""
 	p, known := kg.LookupPredicate(rel.Predicate)
 	if rel.Predicate != "" && !known {
-		r.errorf(pr.predNode, join(pr.field, "predicate"), "unknown predicate %q: not in the vocabulary (kg/vocab.go, listed in README.md)", rel.Predicate)
+		r.errorf(pr.predNode, yamlnode.Join(pr.field, "predicate"), "unknown predicate %q: not in the vocabulary (kg/vocab.go, listed in README.md)", rel.Predicate)
 		ok = false
 	}
 	var objKind kg.Kind
 	if rel.Object != "" {
 		if _, _, err := kg.ParseID(rel.Object); err != nil {
-			r.errorf(pr.targetNode, join(pr.field, "target"), "%v", err)
+			r.errorf(pr.targetNode, yamlnode.Join(pr.field, "target"), "%v", err)
 			ok = false
 		} else if k, exists := l.kinds[rel.Object]; !exists {
 			if !l.entitiesBroken {
-				r.errorf(pr.targetNode, join(pr.field, "target"), "no entity has id %q", rel.Object)
+				r.errorf(pr.targetNode, yamlnode.Join(pr.field, "target"), "no entity has id %q", rel.Object)
 			}
 			ok = false
 		} else if rel.Object == rel.Subject {
-			r.errorf(pr.targetNode, join(pr.field, "target"), "a relation from an entity to itself")
+			r.errorf(pr.targetNode, yamlnode.Join(pr.field, "target"), "a relation from an entity to itself")
 			ok = false
 		} else {
 			objKind = k
 		}
 	}
 	if ok && pe.e.Kind != "" && !p.Allows(pe.e.Kind, objKind) {
-		r.errorf(pr.predNode, join(pr.field, "predicate"), "%s cannot link %s → %s: it links %s → %s",
+		r.errorf(pr.predNode, yamlnode.Join(pr.field, "predicate"), "%s cannot link %s → %s: it links %s → %s",
 			rel.Predicate, pe.e.Kind, objKind, kindsOrAny(p.Domain), kindsOrAny(p.Range))
 		ok = false
 	}

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"github.com/civicgraph/civicgraph/internal/yamlnode"
 	"math"
 	"slices"
 	"strconv"
@@ -34,14 +35,14 @@ func (r *reader) at(n *yaml.Node) string { return fmt.Sprintf("%s:%d", r.file, n
 // its fields missing.
 func (r *reader) fields(n *yaml.Node, prefix string, known ...string) map[string]*yaml.Node {
 	if n.Kind != yaml.MappingNode {
-		r.errorf(n, prefix, "want a mapping (key: value lines), got %s", kindName(n))
+		r.errorf(n, prefix, "want a mapping (key: value lines), got %s", yamlnode.Describe(n))
 		return nil
 	}
 	out := map[string]*yaml.Node{}
 	keys := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		name := join(prefix, k.Value)
+		name := yamlnode.Join(prefix, k.Value)
 		if !slices.Contains(known, k.Value) {
 			r.errorf(k, name, "unknown field (want one of %s)", strings.Join(known, ", "))
 			continue
@@ -61,12 +62,12 @@ func (r *reader) str(m map[string]*yaml.Node, key, prefix string, required bool)
 	n, ok := m[key]
 	if !ok {
 		if required {
-			r.errorf(nil, join(prefix, key), "missing")
+			r.errorf(nil, yamlnode.Join(prefix, key), "missing")
 		}
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode {
-		r.errorf(n, join(prefix, key), "want a string, got %s", kindName(n))
+		r.errorf(n, yamlnode.Join(prefix, key), "want a string, got %s", yamlnode.Describe(n))
 		return ""
 	}
 	// A key with nothing after it ("name:") is an empty value, not a type error.
@@ -75,7 +76,7 @@ func (r *reader) str(m map[string]*yaml.Node, key, prefix string, required bool)
 		v = ""
 	}
 	if v == "" && required {
-		r.errorf(n, join(prefix, key), "empty")
+		r.errorf(n, yamlnode.Join(prefix, key), "empty")
 	}
 	return v
 }
@@ -83,7 +84,7 @@ func (r *reader) str(m map[string]*yaml.Node, key, prefix string, required bool)
 // required is str with a line for the "missing" error: the owning node.
 func (r *reader) required(owner *yaml.Node, m map[string]*yaml.Node, key, prefix string) string {
 	if _, ok := m[key]; !ok {
-		r.errorf(owner, join(prefix, key), "missing")
+		r.errorf(owner, yamlnode.Join(prefix, key), "missing")
 		return ""
 	}
 	return r.str(m, key, prefix, true)
@@ -105,14 +106,14 @@ func (r *reader) strs(m map[string]*yaml.Node, key, prefix string) []item {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		r.errorf(n, join(prefix, key), "want a list, got %s", kindName(n))
+		r.errorf(n, yamlnode.Join(prefix, key), "want a list, got %s", yamlnode.Describe(n))
 		return nil
 	}
 	var out []item
 	for i, c := range n.Content {
-		f := fmt.Sprintf("%s[%d]", join(prefix, key), i)
+		f := fmt.Sprintf("%s[%d]", yamlnode.Join(prefix, key), i)
 		if c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
-			r.errorf(c, f, "want a string, got %s", kindName(c))
+			r.errorf(c, f, "want a string, got %s", yamlnode.Describe(c))
 			continue
 		}
 		v := strings.TrimSpace(c.Value)
@@ -129,11 +130,11 @@ func (r *reader) strs(m map[string]*yaml.Node, key, prefix string) []item {
 func (r *reader) quoteList(owner *yaml.Node, m map[string]*yaml.Node, prefix, what string) []item {
 	n, ok := m["quotes"]
 	if !ok {
-		r.errorf(owner, join(prefix, "quotes"), "missing: every %s needs at least one verbatim quote of the source", what)
+		r.errorf(owner, yamlnode.Join(prefix, "quotes"), "missing: every %s needs at least one verbatim quote of the source", what)
 		return nil
 	}
 	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-		r.errorf(n, join(prefix, "quotes"), "empty: every %s needs at least one verbatim quote of the source", what)
+		r.errorf(n, yamlnode.Join(prefix, "quotes"), "empty: every %s needs at least one verbatim quote of the source", what)
 	}
 	return r.strs(m, "quotes", prefix)
 }
@@ -152,13 +153,13 @@ func (r *reader) float(m map[string]*yaml.Node, key, prefix string) (float64, bo
 		return 0, false
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		r.errorf(n, join(prefix, key), "want a number like 3.9, got %s", kindName(n))
+		r.errorf(n, yamlnode.Join(prefix, key), "want a number like 3.9, got %s", yamlnode.Describe(n))
 		return 0, false
 	}
 	// ParseFloat also takes NaN and Inf, which are no figure a page states.
 	v, err := strconv.ParseFloat(strings.TrimSpace(n.Value), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		r.errorf(n, join(prefix, key), "want a number like 3.9 (no unit, %%, or Chinese numerals), got %q", n.Value)
+		r.errorf(n, yamlnode.Join(prefix, key), "want a number like 3.9 (no unit, %%, or Chinese numerals), got %q", n.Value)
 		return 0, false
 	}
 	return v, true
@@ -177,7 +178,7 @@ func (r *reader) boolean(m map[string]*yaml.Node, key, prefix string) bool {
 			return false
 		}
 	}
-	r.errorf(n, join(prefix, key), "want true or false, got %s", kindName(n))
+	r.errorf(n, yamlnode.Join(prefix, key), "want true or false, got %s", yamlnode.Describe(n))
 	return false
 }
 
@@ -187,32 +188,8 @@ func (r *reader) list(m map[string]*yaml.Node, key, prefix string) []*yaml.Node 
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		r.errorf(n, join(prefix, key), "want a list, got %s", kindName(n))
+		r.errorf(n, yamlnode.Join(prefix, key), "want a list, got %s", yamlnode.Describe(n))
 		return nil
 	}
 	return n.Content
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a document"
-}
-
-func join(prefix, key string) string {
-	if prefix == "" {
-		return key
-	}
-	return prefix + "." + key
 }

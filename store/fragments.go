@@ -69,7 +69,26 @@ func (g *Graph) readFragment(ctx context.Context, pat Pattern) ([]kg.Quad, error
 	if label == nil {
 		return nil, nil // a version loaded before views were kept
 	}
-	shapes := []iterator.Shape{g.qs.QuadIterator(quad.Label, label)}
+	// The view, and the public triples of every import kept beside it.
+	labels := []iterator.Shape{g.qs.QuadIterator(quad.Label, label)}
+	names, err := g.ImportNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		ref, err := g.qs.ValueOf(quad.IRI(kg.ImportLabelPrefix + n))
+		if err != nil {
+			return nil, err
+		}
+		if ref != nil {
+			labels = append(labels, g.qs.QuadIterator(quad.Label, ref))
+		}
+	}
+	var inView iterator.Shape = labels[0]
+	if len(labels) > 1 {
+		inView = iterator.NewOr(labels...)
+	}
+	shapes := []iterator.Shape{inView}
 	for _, b := range []struct {
 		t *kg.Term
 		d quad.Direction
@@ -108,6 +127,7 @@ func (g *Graph) readFragment(ctx context.Context, pat Pattern) ([]kg.Quad, error
 		if !ok1 || !ok2 || !ok3 {
 			return nil, fmt.Errorf("the public view holds an unreadable quad: %v", q)
 		}
+		q.Label = nil // the triple, whichever label holds it
 		out = append(out, keyed{q.NQuad(), kg.Quad{S: s, P: p, O: o}})
 	}
 	if err := it.Err(); err != nil {
@@ -116,11 +136,14 @@ func (g *Graph) readFragment(ctx context.Context, pat Pattern) ([]kg.Quad, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Sorted, so that pages are stable whatever order a backend returns.
+	// Sorted, so that pages are stable whatever order a backend returns;
+	// a triple an import states again is one triple.
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
-	qs := make([]kg.Quad, len(out))
+	qs := make([]kg.Quad, 0, len(out))
 	for i, k := range out {
-		qs[i] = k.q
+		if i == 0 || k.key != out[i-1].key {
+			qs = append(qs, k.q)
+		}
 	}
 	return qs, nil
 }

@@ -193,7 +193,22 @@ func (s *Store) load(ctx context.Context, src Source) (string, error) {
 	if isNil(src) {
 		return "", ErrNoSource
 	}
-	version := src.Version()
+	// The imports the current graph keeps stay beside the new curated one.
+	return s.update(ctx, func(prev string) (Source, error) {
+		if prev == "" {
+			return src, nil
+		}
+		return s.withImports(ctx, prev, src)
+	})
+}
+
+// update writes the source next makes from the published generation prev
+// as a new generation, publishes it and serves it, under the load lock.
+// Callers hold mu.
+func (s *Store) update(ctx context.Context, next func(prev string) (Source, error)) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	unlock, err := s.b.lock(ctx)
 	if err != nil {
 		return "", fmt.Errorf("wait for other loads: %w", err)
@@ -203,6 +218,11 @@ func (s *Store) load(ctx context.Context, src Source) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	src, err := next(prev)
+	if err != nil {
+		return "", err
+	}
+	version := src.Version()
 	if prev != "" && s.adopt(ctx, prev, version) {
 		return version, nil
 	}

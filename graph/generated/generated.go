@@ -36,6 +36,9 @@ type ResolverRoot interface {
 	Honour() HonourResolver
 	HonourAward() HonourAwardResolver
 	Identifier() IdentifierResolver
+	Import() ImportResolver
+	ImportRecord() ImportRecordResolver
+	LinkedRecord() LinkedRecordResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Place() PlaceResolver
@@ -59,6 +62,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Pinyin        func(childComplexity int) int
@@ -77,6 +81,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Pinyin        func(childComplexity int) int
 		RelationCount func(childComplexity int, predicate *string, direction *model.Direction) int
@@ -104,6 +109,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Participants  func(childComplexity int) int
@@ -140,6 +146,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Pinyin        func(childComplexity int) int
 		Recipients    func(childComplexity int) int
@@ -162,6 +169,38 @@ type ComplexityRoot struct {
 		Value    func(childComplexity int) int
 	}
 
+	Import struct {
+		Format      func(childComplexity int) int
+		ImportedBy  func(childComplexity int) int
+		Licence     func(childComplexity int) int
+		LinkedCount func(childComplexity int) int
+		LoadedAt    func(childComplexity int) int
+		Name        func(childComplexity int) int
+		RecordCount func(childComplexity int) int
+		Records     func(childComplexity int, first *int, after *string) int
+		Source      func(childComplexity int) int
+	}
+
+	ImportRecord struct {
+		Cursor     func(childComplexity int) int
+		Import     func(childComplexity int) int
+		Iri        func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Line       func(childComplexity int) int
+		Properties func(childComplexity int) int
+	}
+
+	LinkedRecord struct {
+		Detail     func(childComplexity int) int
+		Import     func(childComplexity int) int
+		Iri        func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Line       func(childComplexity int) int
+		LinkedBy   func(childComplexity int) int
+		Properties func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
 	Organization struct {
 		Aliases       func(childComplexity int) int
 		Category      func(childComplexity int) int
@@ -171,6 +210,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		People        func(childComplexity int) int
@@ -189,6 +229,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		MemberOf      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Pinyin        func(childComplexity int) int
@@ -211,6 +252,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Located       func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Pinyin        func(childComplexity int) int
@@ -241,6 +283,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Identifiers   func(childComplexity int) int
 		Iri           func(childComplexity int) int
+		LinkedRecords func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Pinyin        func(childComplexity int) int
@@ -260,10 +303,20 @@ type ComplexityRoot struct {
 		Entity             func(childComplexity int, id string) int
 		EntityByIdentifier func(childComplexity int, scheme string, value string) int
 		GraphVersion       func(childComplexity int) int
+		Import             func(childComplexity int, name string) int
+		Imports            func(childComplexity int) int
 		Search             func(childComplexity int, text string, types []model.EntityType, first *int) int
 		Source             func(childComplexity int, id string) int
 		Sources            func(childComplexity int) int
 		Vocabulary         func(childComplexity int) int
+	}
+
+	RecordProperty struct {
+		Datatype  func(childComplexity int) int
+		IsIri     func(childComplexity int) int
+		Language  func(childComplexity int) int
+		Predicate func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 
 	Relation struct {
@@ -306,6 +359,7 @@ type CompanyResolver interface {
 	Relations(ctx context.Context, obj *model.Company, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Company, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Company, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Company) ([]*model.LinkedRecord, error)
 	Location(ctx context.Context, obj *model.Company) (*model.Place, error)
 	Honours(ctx context.Context, obj *model.Company) ([]*model.HonourAward, error)
 	Employees(ctx context.Context, obj *model.Company) ([]*model.Relation, error)
@@ -314,6 +368,7 @@ type DocumentResolver interface {
 	Relations(ctx context.Context, obj *model.Document, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Document, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Document, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Document) ([]*model.LinkedRecord, error)
 	Authors(ctx context.Context, obj *model.Document) ([]model.Entity, error)
 	About(ctx context.Context, obj *model.Document) ([]model.Entity, error)
 }
@@ -321,6 +376,7 @@ type EventResolver interface {
 	Relations(ctx context.Context, obj *model.Event, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Event, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Event, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Event) ([]*model.LinkedRecord, error)
 	Participants(ctx context.Context, obj *model.Event) ([]*model.Relation, error)
 	Location(ctx context.Context, obj *model.Event) (*model.Place, error)
 }
@@ -331,6 +387,7 @@ type HonourResolver interface {
 	Relations(ctx context.Context, obj *model.Honour, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Honour, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Honour, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Honour) ([]*model.LinkedRecord, error)
 	Recipients(ctx context.Context, obj *model.Honour) ([]model.Entity, error)
 }
 type HonourAwardResolver interface {
@@ -339,10 +396,20 @@ type HonourAwardResolver interface {
 type IdentifierResolver interface {
 	URL(ctx context.Context, obj *kg.Identifier) (*string, error)
 }
+type ImportResolver interface {
+	Records(ctx context.Context, obj *model.Import, first *int, after *string) ([]*model.ImportRecord, error)
+}
+type ImportRecordResolver interface {
+	Import(ctx context.Context, obj *model.ImportRecord) (*model.Import, error)
+}
+type LinkedRecordResolver interface {
+	Import(ctx context.Context, obj *model.LinkedRecord) (*model.Import, error)
+}
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Organization, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Organization, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Organization) ([]*model.LinkedRecord, error)
 	Honours(ctx context.Context, obj *model.Organization) ([]*model.HonourAward, error)
 	Location(ctx context.Context, obj *model.Organization) (*model.Place, error)
 	People(ctx context.Context, obj *model.Organization) ([]*model.Relation, error)
@@ -351,6 +418,7 @@ type PersonResolver interface {
 	Relations(ctx context.Context, obj *model.Person, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Person, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Person, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Person) ([]*model.LinkedRecord, error)
 	Honours(ctx context.Context, obj *model.Person) ([]*model.HonourAward, error)
 	WorksFor(ctx context.Context, obj *model.Person) ([]*model.Relation, error)
 	MemberOf(ctx context.Context, obj *model.Person) ([]*model.Relation, error)
@@ -361,6 +429,7 @@ type PlaceResolver interface {
 	Relations(ctx context.Context, obj *model.Place, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Place, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Place, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Place) ([]*model.LinkedRecord, error)
 	Honours(ctx context.Context, obj *model.Place) ([]*model.HonourAward, error)
 	ContainedIn(ctx context.Context, obj *model.Place) (*model.Place, error)
 	Contains(ctx context.Context, obj *model.Place) ([]model.Entity, error)
@@ -371,6 +440,7 @@ type ProjectResolver interface {
 	Relations(ctx context.Context, obj *model.Project, predicate *string, direction *model.Direction, first *int, after *string) ([]*model.Relation, error)
 	RelationCount(ctx context.Context, obj *model.Project, predicate *string, direction *model.Direction) (int, error)
 	Figures(ctx context.Context, obj *model.Project, period *string) ([]*model.Figure, error)
+	LinkedRecords(ctx context.Context, obj *model.Project) ([]*model.LinkedRecord, error)
 	Creators(ctx context.Context, obj *model.Project) ([]model.Entity, error)
 	Location(ctx context.Context, obj *model.Project) (*model.Place, error)
 	Honours(ctx context.Context, obj *model.Project) ([]*model.HonourAward, error)
@@ -382,6 +452,8 @@ type QueryResolver interface {
 	Source(ctx context.Context, id string) (*model.Source, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
 	Vocabulary(ctx context.Context) ([]*model.Predicate, error)
+	Imports(ctx context.Context) ([]*model.Import, error)
+	Import(ctx context.Context, name string) (*model.Import, error)
 	EntityByIdentifier(ctx context.Context, scheme string, value string) (model.Entity, error)
 	GraphVersion(ctx context.Context) (string, error)
 }
@@ -469,6 +541,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.Iri(childComplexity), true
+	case "Company.linkedRecords":
+		if e.ComplexityRoot.Company.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.LinkedRecords(childComplexity), true
 	case "Company.location":
 		if e.ComplexityRoot.Company.Location == nil {
 			break
@@ -575,6 +653,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Iri(childComplexity), true
+	case "Document.linkedRecords":
+		if e.ComplexityRoot.Document.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.LinkedRecords(childComplexity), true
 	case "Document.name":
 		if e.ComplexityRoot.Document.Name == nil {
 			break
@@ -701,6 +785,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Iri(childComplexity), true
+	case "Event.linkedRecords":
+		if e.ComplexityRoot.Event.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.LinkedRecords(childComplexity), true
 	case "Event.location":
 		if e.ComplexityRoot.Event.Location == nil {
 			break
@@ -881,6 +971,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Honour.Iri(childComplexity), true
+	case "Honour.linkedRecords":
+		if e.ComplexityRoot.Honour.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Honour.LinkedRecords(childComplexity), true
 	case "Honour.name":
 		if e.ComplexityRoot.Honour.Name == nil {
 			break
@@ -978,6 +1074,152 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Identifier.Value(childComplexity), true
 
+	case "Import.format":
+		if e.ComplexityRoot.Import.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Format(childComplexity), true
+	case "Import.importedBy":
+		if e.ComplexityRoot.Import.ImportedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.ImportedBy(childComplexity), true
+	case "Import.licence":
+		if e.ComplexityRoot.Import.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Licence(childComplexity), true
+	case "Import.linkedCount":
+		if e.ComplexityRoot.Import.LinkedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.LinkedCount(childComplexity), true
+	case "Import.loadedAt":
+		if e.ComplexityRoot.Import.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.LoadedAt(childComplexity), true
+	case "Import.name":
+		if e.ComplexityRoot.Import.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Name(childComplexity), true
+	case "Import.recordCount":
+		if e.ComplexityRoot.Import.RecordCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.RecordCount(childComplexity), true
+	case "Import.records":
+		if e.ComplexityRoot.Import.Records == nil {
+			break
+		}
+
+		args, err := ec.field_Import_records_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Import.Records(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Import.source":
+		if e.ComplexityRoot.Import.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Source(childComplexity), true
+
+	case "ImportRecord.cursor":
+		if e.ComplexityRoot.ImportRecord.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecord.Cursor(childComplexity), true
+	case "ImportRecord.import":
+		if e.ComplexityRoot.ImportRecord.Import == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecord.Import(childComplexity), true
+	case "ImportRecord.iri":
+		if e.ComplexityRoot.ImportRecord.Iri == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecord.Iri(childComplexity), true
+	case "ImportRecord.label":
+		if e.ComplexityRoot.ImportRecord.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecord.Label(childComplexity), true
+	case "ImportRecord.line":
+		if e.ComplexityRoot.ImportRecord.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecord.Line(childComplexity), true
+	case "ImportRecord.properties":
+		if e.ComplexityRoot.ImportRecord.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRecord.Properties(childComplexity), true
+
+	case "LinkedRecord.detail":
+		if e.ComplexityRoot.LinkedRecord.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Detail(childComplexity), true
+	case "LinkedRecord.import":
+		if e.ComplexityRoot.LinkedRecord.Import == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Import(childComplexity), true
+	case "LinkedRecord.iri":
+		if e.ComplexityRoot.LinkedRecord.Iri == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Iri(childComplexity), true
+	case "LinkedRecord.label":
+		if e.ComplexityRoot.LinkedRecord.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Label(childComplexity), true
+	case "LinkedRecord.line":
+		if e.ComplexityRoot.LinkedRecord.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Line(childComplexity), true
+	case "LinkedRecord.linkedBy":
+		if e.ComplexityRoot.LinkedRecord.LinkedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.LinkedBy(childComplexity), true
+	case "LinkedRecord.properties":
+		if e.ComplexityRoot.LinkedRecord.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Properties(childComplexity), true
+	case "LinkedRecord.score":
+		if e.ComplexityRoot.LinkedRecord.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkedRecord.Score(childComplexity), true
+
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
 			break
@@ -1031,6 +1273,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Iri(childComplexity), true
+	case "Organization.linkedRecords":
+		if e.ComplexityRoot.Organization.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.LinkedRecords(childComplexity), true
 	case "Organization.location":
 		if e.ComplexityRoot.Organization.Location == nil {
 			break
@@ -1137,6 +1385,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Iri(childComplexity), true
+	case "Person.linkedRecords":
+		if e.ComplexityRoot.Person.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.LinkedRecords(childComplexity), true
 	case "Person.memberOf":
 		if e.ComplexityRoot.Person.MemberOf == nil {
 			break
@@ -1267,6 +1521,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Iri(childComplexity), true
+	case "Place.linkedRecords":
+		if e.ComplexityRoot.Place.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.LinkedRecords(childComplexity), true
 	case "Place.located":
 		if e.ComplexityRoot.Place.Located == nil {
 			break
@@ -1428,6 +1688,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Iri(childComplexity), true
+	case "Project.linkedRecords":
+		if e.ComplexityRoot.Project.LinkedRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.LinkedRecords(childComplexity), true
 	case "Project.location":
 		if e.ComplexityRoot.Project.Location == nil {
 			break
@@ -1533,6 +1799,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.GraphVersion(childComplexity), true
+	case "Query.import":
+		if e.ComplexityRoot.Query.Import == nil {
+			break
+		}
+
+		args, err := ec.field_Query_import_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Import(childComplexity, args["name"].(string)), true
+	case "Query.imports":
+		if e.ComplexityRoot.Query.Imports == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Imports(childComplexity), true
 
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
@@ -1568,6 +1851,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Vocabulary(childComplexity), true
+
+	case "RecordProperty.datatype":
+		if e.ComplexityRoot.RecordProperty.Datatype == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordProperty.Datatype(childComplexity), true
+	case "RecordProperty.isIri":
+		if e.ComplexityRoot.RecordProperty.IsIri == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordProperty.IsIri(childComplexity), true
+	case "RecordProperty.language":
+		if e.ComplexityRoot.RecordProperty.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordProperty.Language(childComplexity), true
+	case "RecordProperty.predicate":
+		if e.ComplexityRoot.RecordProperty.Predicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordProperty.Predicate(childComplexity), true
+	case "RecordProperty.value":
+		if e.ComplexityRoot.RecordProperty.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordProperty.Value(childComplexity), true
 
 	case "Relation.cursor":
 		if e.ComplexityRoot.Relation.Cursor == nil {
@@ -1820,6 +2134,13 @@ type Query {
   sources: [Source!]!
   "The relation vocabulary: every predicate with its labels and meaning."
   vocabulary: [Predicate!]!
+  "The outside datasets imported beside the curated graph, by name."
+  imports: [Import!]!
+  "One import by name; null when there is none."
+  import(
+    "The import's name, as given when it was imported."
+    name: String!
+  ): Import
   """
   The entity carrying an identifier from another dataset; null when none
   does. An unknown scheme or a malformed value is a BAD_USER_INPUT error. A
@@ -1969,6 +2290,8 @@ interface Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
 }
 
 """
@@ -2176,6 +2499,8 @@ type Person implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Honours the person received, with when and the quotes that say so."
   honours: [HonourAward!]!
   "Employers, each relation carrying the role."
@@ -2243,6 +2568,8 @@ type Company implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Where it is."
   location: Place
   "Honours it received."
@@ -2306,6 +2633,8 @@ type Organization implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Honours the organisation received."
   honours: [HonourAward!]!
   "Where it is."
@@ -2369,6 +2698,8 @@ type Place implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Honours the place received (e.g. a district's titles)."
   honours: [HonourAward!]!
   "The place it lies in, directly."
@@ -2436,6 +2767,8 @@ type Honour implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Who received it."
   recipients: [Entity!]!
 }
@@ -2495,6 +2828,8 @@ type Project implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Who devised it."
   creators: [Entity!]!
   "Where it is."
@@ -2558,6 +2893,8 @@ type Document implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Who wrote or compiled it."
   authors: [Entity!]!
   "What it is about."
@@ -2619,10 +2956,105 @@ type Event implements Entity {
     """
     period: String
   ): [Figure!]!
+  "Records of imported outside datasets linked to it, with how each was linked: by import, then how, then record."
+  linkedRecords: [LinkedRecord!]!
   "Who took part."
   participants: [Relation!]!
   "Where it happened."
   location: Place
+}
+
+"""
+An outside dataset imported beside the curated graph (a register of
+companies, a list of community offices …). Its records are not curated
+entities: they keep their own IRIs, labels and properties, in the import's
+own named graph ` + "`" + `{base}/graph/import/{name}` + "`" + `, and are linked to our entities
+where a shared identifier, an owl:sameAs or a safe name match says so.
+"""
+type Import {
+  "Its name, unique among the imports."
+  name: String!
+  "The file it was read from."
+  source: String!
+  "The file's format: nq, nt, jsonld or csv."
+  format: String!
+  "The licence of its data, an IRI, when one was given."
+  licence: String
+  "When it was imported, RFC 3339 in UTC."
+  loadedAt: String!
+  "Who imported it, when known."
+  importedBy: String
+  "How many records it holds."
+  recordCount: Int!
+  "How many of them are linked to an entity of ours."
+  linkedCount: Int!
+  "Its records, in the order of the file."
+  records(
+    "How many records to return, at most; at most the server's maximum."
+    first: Int = 100
+    "A cursor from a record of an earlier page: continue after it."
+    after: String
+  ): [ImportRecord!]!
+}
+
+"A record of an imported dataset."
+type ImportRecord {
+  "Its IRI: the file's, or minted under ` + "`" + `{base}/import/{name}/` + "`" + ` for a CSV row."
+  iri: String!
+  "Its name, as the file gives it."
+  label: String
+  "The line (or CSV row's line) of the file where it first appears."
+  line: Int!
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this record."
+  cursor: String!
+  "The import it comes from."
+  import: Import!
+  "Its triples in the import, itself the subject."
+  properties: [RecordProperty!]!
+}
+
+"An outside record linked to an entity of ours, and how."
+type LinkedRecord {
+  "The record's IRI."
+  iri: String!
+  "Its name, as its file gives it."
+  label: String
+  "The line of its file where it first appears."
+  line: Int!
+  "The import it comes from."
+  import: Import!
+  "Its triples in the import: what the import says, its claim, never a curated fact."
+  properties: [RecordProperty!]!
+  "How it was linked."
+  linkedBy: LinkKind!
+  "How sure the link is, 0 to 1: 1 for identifiers and owl:sameAs, the reconciliation score for a name match."
+  score: Float!
+  "What linked it: the shared identifier (` + "`" + `stockCode 000625.SZ` + "`" + `), the IRI, or the name matched."
+  detail: String
+}
+
+"How an outside record was linked to an entity."
+enum LinkKind {
+  "They share an identifier of a scheme (division code, stock code …)."
+  IDENTIFIER
+  "The record declares owl:sameAs (or schema:sameAs) our IRI."
+  SAME_AS
+  "Reconciliation matched its name automatically, by the safe-match rule."
+  RECONCILED
+}
+
+"A triple of an outside record: its predicate and object."
+type RecordProperty {
+  "The predicate's IRI."
+  predicate: String!
+  "The object: an IRI, or a literal's lexical form."
+  value: String!
+  "Whether the object is an IRI."
+  isIri: Boolean!
+  "The literal's language tag, if any."
+  language: String
+  "The literal's datatype IRI, if it has one other than xsd:string."
+  datatype: String
 }
 `, BuiltIn: false},
 }
@@ -2658,6 +3090,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_relationCount(ctx, field)
 	case "figures":
 		return ec.fieldContext_Document_figures(ctx, field)
+	case "linkedRecords":
+		return ec.fieldContext_Document_linkedRecords(ctx, field)
 	case "authors":
 		return ec.fieldContext_Document_authors(ctx, field)
 	case "about":
@@ -2754,6 +3188,8 @@ func (ec *executionContext) childFields_Honour(ctx context.Context, field graphq
 		return ec.fieldContext_Honour_relationCount(ctx, field)
 	case "figures":
 		return ec.fieldContext_Honour_figures(ctx, field)
+	case "linkedRecords":
+		return ec.fieldContext_Honour_linkedRecords(ctx, field)
 	case "recipients":
 		return ec.fieldContext_Honour_recipients(ctx, field)
 	}
@@ -2788,6 +3224,70 @@ func (ec *executionContext) childFields_Identifier(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Identifier", field.Name)
 }
 
+func (ec *executionContext) childFields_Import(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Import_name(ctx, field)
+	case "source":
+		return ec.fieldContext_Import_source(ctx, field)
+	case "format":
+		return ec.fieldContext_Import_format(ctx, field)
+	case "licence":
+		return ec.fieldContext_Import_licence(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_Import_loadedAt(ctx, field)
+	case "importedBy":
+		return ec.fieldContext_Import_importedBy(ctx, field)
+	case "recordCount":
+		return ec.fieldContext_Import_recordCount(ctx, field)
+	case "linkedCount":
+		return ec.fieldContext_Import_linkedCount(ctx, field)
+	case "records":
+		return ec.fieldContext_Import_records(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Import", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "iri":
+		return ec.fieldContext_ImportRecord_iri(ctx, field)
+	case "label":
+		return ec.fieldContext_ImportRecord_label(ctx, field)
+	case "line":
+		return ec.fieldContext_ImportRecord_line(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ImportRecord_cursor(ctx, field)
+	case "import":
+		return ec.fieldContext_ImportRecord_import(ctx, field)
+	case "properties":
+		return ec.fieldContext_ImportRecord_properties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkedRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "iri":
+		return ec.fieldContext_LinkedRecord_iri(ctx, field)
+	case "label":
+		return ec.fieldContext_LinkedRecord_label(ctx, field)
+	case "line":
+		return ec.fieldContext_LinkedRecord_line(ctx, field)
+	case "import":
+		return ec.fieldContext_LinkedRecord_import(ctx, field)
+	case "properties":
+		return ec.fieldContext_LinkedRecord_properties(ctx, field)
+	case "linkedBy":
+		return ec.fieldContext_LinkedRecord_linkedBy(ctx, field)
+	case "score":
+		return ec.fieldContext_LinkedRecord_score(ctx, field)
+	case "detail":
+		return ec.fieldContext_LinkedRecord_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkedRecord", field.Name)
+}
+
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2814,6 +3314,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_relationCount(ctx, field)
 	case "figures":
 		return ec.fieldContext_Person_figures(ctx, field)
+	case "linkedRecords":
+		return ec.fieldContext_Person_linkedRecords(ctx, field)
 	case "honours":
 		return ec.fieldContext_Person_honours(ctx, field)
 	case "worksFor":
@@ -2854,6 +3356,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_relationCount(ctx, field)
 	case "figures":
 		return ec.fieldContext_Place_figures(ctx, field)
+	case "linkedRecords":
+		return ec.fieldContext_Place_linkedRecords(ctx, field)
 	case "honours":
 		return ec.fieldContext_Place_honours(ctx, field)
 	case "containedIn":
@@ -2900,6 +3404,22 @@ func (ec *executionContext) childFields_Qualifier(ctx context.Context, field gra
 		return ec.fieldContext_Qualifier_inferred(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Qualifier", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordProperty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "predicate":
+		return ec.fieldContext_RecordProperty_predicate(ctx, field)
+	case "value":
+		return ec.fieldContext_RecordProperty_value(ctx, field)
+	case "isIri":
+		return ec.fieldContext_RecordProperty_isIri(ctx, field)
+	case "language":
+		return ec.fieldContext_RecordProperty_language(ctx, field)
+	case "datatype":
+		return ec.fieldContext_RecordProperty_datatype(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordProperty", field.Name)
 }
 
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3376,6 +3896,28 @@ func (ec *executionContext) field_Honour_relations_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Import_records_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3749,6 +4291,20 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_import_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
 	return args, nil
 }
 
@@ -4218,6 +4774,38 @@ func (ec *executionContext) fieldContext_Company_figures(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Company_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Company().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Company_location(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4658,6 +5246,38 @@ func (ec *executionContext) fieldContext_Document_figures(ctx context.Context, f
 	if fc.Args, err = ec.field_Document_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5226,6 +5846,38 @@ func (ec *executionContext) fieldContext_Event_figures(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Event_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5959,6 +6611,38 @@ func (ec *executionContext) fieldContext_Honour_figures(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Honour_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Honour) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Honour_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Honour().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Honour_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Honour",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Honour_recipients(ctx context.Context, field graphql.CollectedField, obj *model.Honour) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6191,6 +6875,592 @@ func (ec *executionContext) _Identifier_citation(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Identifier_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Import_name(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "String")
+}
+
+func (ec *executionContext) _Import_source(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "String")
+}
+
+func (ec *executionContext) _Import_format(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "String")
+}
+
+func (ec *executionContext) _Import_licence(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "String")
+}
+
+func (ec *executionContext) _Import_loadedAt(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "String")
+}
+
+func (ec *executionContext) _Import_importedBy(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_importedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_importedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "String")
+}
+
+func (ec *executionContext) _Import_recordCount(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_recordCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_recordCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Import_linkedCount(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_linkedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkedCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_linkedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Import_records(ctx context.Context, field graphql.CollectedField, obj *model.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Import().Records(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportRecord) graphql.Marshaler {
+			return ec.marshalNImportRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImportRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_records(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Import",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Import_records_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportRecord_iri(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecord_iri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iri(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecord_iri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecord", field, true, false, "String")
+}
+
+func (ec *executionContext) _ImportRecord_label(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecord_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecord_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecord", field, true, false, "String")
+}
+
+func (ec *executionContext) _ImportRecord_line(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecord_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecord_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecord", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ImportRecord_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecord_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecord_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRecord", field, true, false, "String")
+}
+
+func (ec *executionContext) _ImportRecord_import(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecord_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportRecord().Import(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Import) graphql.Marshaler {
+			return ec.marshalNImport2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecord_import(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportRecord_properties(ctx context.Context, field graphql.CollectedField, obj *model.ImportRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRecord_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecordProperty) graphql.Marshaler {
+			return ec.marshalNRecordProperty2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐRecordPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRecord_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordProperty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkedRecord_iri(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_iri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iri(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_iri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedRecord", field, true, false, "String")
+}
+
+func (ec *executionContext) _LinkedRecord_label(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedRecord", field, true, false, "String")
+}
+
+func (ec *executionContext) _LinkedRecord_line(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedRecord", field, true, false, "Int")
+}
+
+func (ec *executionContext) _LinkedRecord_import(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LinkedRecord().Import(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Import) graphql.Marshaler {
+			return ec.marshalNImport2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_import(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkedRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkedRecord_properties(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RecordProperty) graphql.Marshaler {
+			return ec.marshalNRecordProperty2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐRecordPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkedRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordProperty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkedRecord_linkedBy(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_linkedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LinkKind) graphql.Marshaler {
+			return ec.marshalNLinkKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_linkedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedRecord", field, true, false, "LinkKind")
+}
+
+func (ec *executionContext) _LinkedRecord_score(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedRecord", field, true, false, "Float")
+}
+
+func (ec *executionContext) _LinkedRecord_detail(ctx context.Context, field graphql.CollectedField, obj *model.LinkedRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkedRecord_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkedRecord_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkedRecord", field, true, false, "String")
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -6537,6 +7807,38 @@ func (ec *executionContext) fieldContext_Organization_figures(ctx context.Contex
 	if fc.Args, err = ec.field_Organization_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -6981,6 +8283,38 @@ func (ec *executionContext) fieldContext_Person_figures(ctx context.Context, fie
 	if fc.Args, err = ec.field_Person_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -7489,6 +8823,38 @@ func (ec *executionContext) fieldContext_Place_figures(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Place_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Place().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -8185,6 +9551,38 @@ func (ec *executionContext) fieldContext_Project_figures(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Project_linkedRecords(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_linkedRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Project().LinkedRecords(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+			return ec.marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_linkedRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkedRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Project_creators(ctx context.Context, field graphql.CollectedField, obj *model.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8590,6 +9988,82 @@ func (ec *executionContext) fieldContext_Query_vocabulary(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_imports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_imports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Imports(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Import) graphql.Marshaler {
+			return ec.marshalNImport2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_imports(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_import(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Import(ctx, fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Import) graphql.Marshaler {
+			return ec.marshalOImport2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_import(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_import_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_entityByIdentifier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8731,6 +10205,121 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RecordProperty_predicate(ctx context.Context, field graphql.CollectedField, obj *model.RecordProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordProperty_predicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordProperty_predicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordProperty_value(ctx context.Context, field graphql.CollectedField, obj *model.RecordProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordProperty_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordProperty_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordProperty_isIri(ctx context.Context, field graphql.CollectedField, obj *model.RecordProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordProperty_isIri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsIri, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordProperty_isIri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordProperty", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RecordProperty_language(ctx context.Context, field graphql.CollectedField, obj *model.RecordProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordProperty_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordProperty_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordProperty_datatype(ctx context.Context, field graphql.CollectedField, obj *model.RecordProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordProperty_datatype(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Datatype, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordProperty_datatype(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordProperty", field, false, false, "String")
 }
 
 func (ec *executionContext) _Relation_predicate(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
@@ -10499,6 +12088,12 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Company_figures(ctx, field, obj)
 				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Company_linkedRecords(ctx, field, obj)
+				})
 		case "location":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -10607,6 +12202,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_figures(ctx, field, obj)
+				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_linkedRecords(ctx, field, obj)
 				})
 		case "authors":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -10796,6 +12397,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_figures(ctx, field, obj)
+				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_linkedRecords(ctx, field, obj)
 				})
 		case "participants":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -11022,6 +12629,12 @@ func (ec *executionContext) _Honour(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Honour_figures(ctx, field, obj)
 				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Honour_linkedRecords(ctx, field, obj)
+				})
 		case "recipients":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11143,6 +12756,208 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importImplementors = []string{"Import"}
+
+func (ec *executionContext) _Import(ctx context.Context, sel ast.SelectionSet, obj *model.Import) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Import")
+		case "name":
+			out.Values[i] = ec._Import_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Import_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "format":
+			out.Values[i] = ec._Import_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licence":
+			out.Values[i] = ec._Import_licence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "loadedAt":
+			out.Values[i] = ec._Import_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "importedBy":
+			out.Values[i] = ec._Import_importedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordCount":
+			out.Values[i] = ec._Import_recordCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "linkedCount":
+			out.Values[i] = ec._Import_linkedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "records":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Import_records(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importRecordImplementors = []string{"ImportRecord"}
+
+func (ec *executionContext) _ImportRecord(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportRecord")
+		case "iri":
+			out.Values[i] = ec._ImportRecord_iri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._ImportRecord_label(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "line":
+			out.Values[i] = ec._ImportRecord_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cursor":
+			out.Values[i] = ec._ImportRecord_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "import":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportRecord_import(ctx, field, obj)
+				})
+		case "properties":
+			out.Values[i] = ec._ImportRecord_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var linkedRecordImplementors = []string{"LinkedRecord"}
+
+func (ec *executionContext) _LinkedRecord(ctx context.Context, sel ast.SelectionSet, obj *model.LinkedRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkedRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkedRecord")
+		case "iri":
+			out.Values[i] = ec._LinkedRecord_iri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._LinkedRecord_label(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "line":
+			out.Values[i] = ec._LinkedRecord_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "import":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LinkedRecord_import(ctx, field, obj)
+				})
+		case "properties":
+			out.Values[i] = ec._LinkedRecord_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "linkedBy":
+			out.Values[i] = ec._LinkedRecord_linkedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._LinkedRecord_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detail":
+			out.Values[i] = ec._LinkedRecord_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
@@ -11216,6 +13031,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_figures(ctx, field, obj)
+				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_linkedRecords(ctx, field, obj)
 				})
 		case "honours":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -11325,6 +13146,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_figures(ctx, field, obj)
+				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_linkedRecords(ctx, field, obj)
 				})
 		case "honours":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -11446,6 +13273,12 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_figures(ctx, field, obj)
+				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_linkedRecords(ctx, field, obj)
 				})
 		case "honours":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -11636,6 +13469,12 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Project_figures(ctx, field, obj)
 				})
+		case "linkedRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Project_linkedRecords(ctx, field, obj)
+				})
 		case "creators":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11769,6 +13608,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_vocabulary(ctx, field)
 				})
+		case "imports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_imports(ctx, field)
+				})
+		case "import":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_import(ctx, field)
+				})
 		case "entityByIdentifier":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -11794,6 +13645,59 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordPropertyImplementors = []string{"RecordProperty"}
+
+func (ec *executionContext) _RecordProperty(ctx context.Context, sel ast.SelectionSet, obj *model.RecordProperty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordPropertyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordProperty")
+		case "predicate":
+			out.Values[i] = ec._RecordProperty_predicate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._RecordProperty_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isIri":
+			out.Values[i] = ec._RecordProperty_isIri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._RecordProperty_language(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "datatype":
+			out.Values[i] = ec._RecordProperty_datatype(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12608,6 +14512,54 @@ func (ec *executionContext) marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋci
 	return ret
 }
 
+func (ec *executionContext) marshalNImport2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImportᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Import) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImport2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImport2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImport(ctx context.Context, sel ast.SelectionSet, v *model.Import) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Import!")
+		return graphql.Null
+	}
+	return ec._Import(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImportRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportRecord2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImportRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportRecord2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImportRecord(ctx context.Context, sel ast.SelectionSet, v *model.ImportRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportRecord!")
+		return graphql.Null
+	}
+	return ec._ImportRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12620,6 +14572,40 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNLinkKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkKind(ctx context.Context, v any) (model.LinkKind, error) {
+	var res model.LinkKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLinkKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkKind(ctx context.Context, sel ast.SelectionSet, v model.LinkKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLinkedRecord2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LinkedRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkedRecord2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLinkedRecord2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐLinkedRecord(ctx context.Context, sel ast.SelectionSet, v *model.LinkedRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkedRecord!")
+		return graphql.Null
+	}
+	return ec._LinkedRecord(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMatchKind2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐMatchKind(ctx context.Context, v any) (model.MatchKind, error) {
@@ -12722,6 +14708,30 @@ func (ec *executionContext) marshalNQualifier2ᚕgithubᚗcomᚋcivicgraphᚋciv
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRecordProperty2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐRecordPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecordProperty) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordProperty2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐRecordProperty(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordProperty2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐRecordProperty(ctx context.Context, sel ast.SelectionSet, v *model.RecordProperty) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordProperty!")
+		return graphql.Null
+	}
+	return ec._RecordProperty(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -13101,6 +15111,13 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOImport2ᚖgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐImport(ctx context.Context, sel ast.SelectionSet, v *model.Import) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Import(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

@@ -38,6 +38,20 @@ type EntityEdge struct {
 type Query struct {
 }
 
+// A triple of an outside record: its predicate and object.
+type RecordProperty struct {
+	// The predicate's IRI.
+	Predicate string `json:"predicate"`
+	// The object: an IRI, or a literal's lexical form.
+	Value string `json:"value"`
+	// Whether the object is an IRI.
+	IsIri bool `json:"isIri"`
+	// The literal's language tag, if any.
+	Language *string `json:"language,omitempty"`
+	// The literal's datatype IRI, if it has one other than xsd:string.
+	Datatype *string `json:"datatype,omitempty"`
+}
+
 // Which way a relation runs, seen from the entity it is read on.
 type Direction string
 
@@ -170,6 +184,67 @@ func (e *EntityType) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntityType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How an outside record was linked to an entity.
+type LinkKind string
+
+const (
+	// They share an identifier of a scheme (division code, stock code …).
+	LinkKindIdentifier LinkKind = "IDENTIFIER"
+	// The record declares owl:sameAs (or schema:sameAs) our IRI.
+	LinkKindSameAs LinkKind = "SAME_AS"
+	// Reconciliation matched its name automatically, by the safe-match rule.
+	LinkKindReconciled LinkKind = "RECONCILED"
+)
+
+var AllLinkKind = []LinkKind{
+	LinkKindIdentifier,
+	LinkKindSameAs,
+	LinkKindReconciled,
+}
+
+func (e LinkKind) IsValid() bool {
+	switch e {
+	case LinkKindIdentifier, LinkKindSameAs, LinkKindReconciled:
+		return true
+	}
+	return false
+}
+
+func (e LinkKind) String() string {
+	return string(e)
+}
+
+func (e *LinkKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinkKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinkKind", str)
+	}
+	return nil
+}
+
+func (e LinkKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LinkKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LinkKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/civicgraph/civicgraph/internal/yamlnode"
 	"io"
 	"io/fs"
 	"path"
@@ -75,7 +76,7 @@ func ParseWaivers(b []byte, file string) ([]*Waiver, error) {
 	if !ok {
 		p.errorf(doc.Content[0], "waivers", "missing: the file holds `waivers:`, a list of {text, reason}")
 	} else if list.Kind != yaml.SequenceNode {
-		p.errorf(list, "waivers", "want a list of {text, reason}, got %s", describe(list))
+		p.errorf(list, "waivers", "want a list of {text, reason}, got %s", yamlnode.Describe(list))
 	}
 	var out []*Waiver
 	if list != nil && list.Kind == yaml.SequenceNode {
@@ -105,7 +106,7 @@ func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
 func (p *parser) fields(n *yaml.Node, prefix string, known ...string) map[string]*yaml.Node {
 	out := map[string]*yaml.Node{}
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, prefix, "want a mapping, got %s", describe(n))
+		p.errorf(n, prefix, "want a mapping, got %s", yamlnode.Describe(n))
 		return out
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -182,7 +183,7 @@ func (p *parser) str(owner *yaml.Node, m map[string]*yaml.Node, key, prefix, hin
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, f, "want a string, got %s", describe(n))
+		p.errorf(n, f, "want a string, got %s", yamlnode.Describe(n))
 		return ""
 	}
 	v := strings.TrimSpace(n.Value)
@@ -195,25 +196,10 @@ func (p *parser) str(owner *yaml.Node, m map[string]*yaml.Node, key, prefix, hin
 func (p *parser) int(n *yaml.Node, f string, least int) int {
 	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
 	if n.Kind != yaml.ScalarNode || err != nil || v < least {
-		p.errorf(n, f, "want a whole number of at least %d, got %s", least, describe(n))
+		p.errorf(n, f, "want a whole number of at least %d, got %s", least, yamlnode.Describe(n))
 		return 0
 	}
 	return v
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return strconv.Quote(n.Value)
-	}
-	return "an alias or document"
 }
 
 func field(prefix, key string) string {

@@ -44,6 +44,7 @@ func TestAll(t *testing.T, b Backend) {
 	t.Run("Ping", func(t *testing.T) { testPing(t, b, st) })
 	t.Run("LoadTwice", func(t *testing.T) { testLoadTwice(t, b, v1) })
 	t.Run("Reload", func(t *testing.T) { testReload(t, b) })
+	t.Run("Imports", func(t *testing.T) { testImports(t, b) })
 	t.Run("Closed", func(t *testing.T) { testClosed(t, b) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, b) })
 	if b.Persistent {
