@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/civicgraph/civicgraph/internal/pgtest"
 )
 
 const (
@@ -269,10 +271,27 @@ func TestImportExample(t *testing.T) {
 	}
 }
 
-// TestImportCommand imports the example into a bolt store from the command
-// line, lists it, and removes it.
+// TestImportCommand imports the example from the command line into bolt
+// and PostgreSQL, lists it, and removes it.
 func TestImportCommand(t *testing.T) {
-	spec := "bolt:" + t.TempDir()
+	for _, tc := range []struct {
+		name string
+		spec func(t *testing.T) string
+	}{
+		{"OK/Bolt", func(t *testing.T) string { return "bolt:" + t.TempDir() }},
+		{"OK/Postgres", func(t *testing.T) string { return pgtest.MustCreateDB(t, pgtest.MustStart(t), "import_command") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testImportCommand(t, tc.spec(t)) })
+	}
+	t.Run("ErrMemory", func(t *testing.T) {
+		var errb bytes.Buffer
+		if code := run(context.Background(), []string{"import", "-store", "memory", "-name", "x", exampleCSV}, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "persistent") {
+			t.Errorf("import into memory: %d %s", code, errb.String())
+		}
+	})
+}
+
+func testImportCommand(t *testing.T, spec string) {
 	cli := func(args ...string) (string, string, int) {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), args, &out, &errb)
@@ -282,8 +301,14 @@ func TestImportCommand(t *testing.T) {
 		t.Fatalf("load: %s", e)
 	}
 	out, e, code := cli("import", "-store", spec, "-name", "chongqing", "-mapping", exampleMapping, exampleCSV)
-	if code != 0 || !strings.Contains(out, "imported chongqing: 32 records") {
+	if code != 0 || !strings.Contains(out, "imported chongqing: 32 records, 10 linked") {
 		t.Fatalf("import: %d %s %s", code, out, e)
+	}
+	// A server on the store shows the links.
+	m := MustRunMain(t, "-store", spec)
+	_, r := postQuery(t, m, `{ entity(id:"company/zhifei-shengwu") { linkedRecords { label linkedBy detail } } }`)
+	if !strings.Contains(string(r.Data), `"detail":"stockCode 300122.SZ"`) {
+		t.Errorf("智飞生物's linked records: %s %v", r.Data, r.Errors)
 	}
 	out, _, code = cli("imports", "-store", spec)
 	if code != 0 || !strings.Contains(out, "chongqing") || !strings.Contains(out, "companies.csv") {
@@ -297,9 +322,6 @@ func TestImportCommand(t *testing.T) {
 	}
 	if out, _, _ := cli("imports", "-store", spec); strings.Contains(out, "chongqing") {
 		t.Errorf("after removal: %s", out)
-	}
-	if _, e, code := cli("import", "-store", "memory", "-name", "x", exampleCSV); code != 2 || !strings.Contains(e, "persistent") {
-		t.Errorf("import into memory: %d %s", code, e)
 	}
 }
 
