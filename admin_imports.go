@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -8,7 +9,9 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/civicgraph/civicgraph/gqlhttp"
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/importer"
 	"github.com/civicgraph/civicgraph/imports"
@@ -22,7 +25,7 @@ func (m *Main) requireToken(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="civicgraph"`)
-	graph.WriteError(w, graph.Errorf(graph.Unauthenticated, "a valid write token is required").WithStatus(http.StatusUnauthorized))
+	gqlhttp.WriteError(w, graph.Errorf(graph.Unauthenticated, "a valid write token is required").WithStatus(http.StatusUnauthorized))
 	return false
 }
 
@@ -33,14 +36,14 @@ func (m *Main) listImports(w http.ResponseWriter, r *http.Request) {
 	}
 	g, err := m.store.Acquire()
 	if err != nil {
-		graph.WriteError(w, graph.Errorf(graph.Unavailable, "no graph is being served").WithStatus(http.StatusServiceUnavailable))
+		gqlhttp.WriteError(w, graph.Errorf(graph.Unavailable, "no graph is being served").WithStatus(http.StatusServiceUnavailable))
 		return
 	}
 	defer g.Release()
 	list, err := g.Imports(r.Context())
 	if err != nil {
-		slog.Error("list imports", "err", err)
-		graph.WriteError(w, graph.Errorf(graph.Internal, "internal error"))
+		slog.ErrorContext(r.Context(), "list imports", "err", err)
+		gqlhttp.WriteError(w, graph.Errorf(graph.Internal, "internal error"))
 		return
 	}
 	type item struct {
@@ -74,13 +77,13 @@ func (m *Main) addImport(w http.ResponseWriter, r *http.Request) {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			status = http.StatusRequestEntityTooLarge
 		}
-		graph.WriteError(w, graph.Errorf(graph.BadUserInput, "send a multipart form with the fields name, file and (for CSV) mapping, at most %d bytes: %v", m.MaxImport, err).WithStatus(status))
+		gqlhttp.WriteError(w, graph.Errorf(graph.BadUserInput, "send a multipart form with the fields name, file and (for CSV) mapping, at most %d bytes: %v", m.MaxImport, err).WithStatus(status))
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
 	file, fh, err := r.FormFile("file")
 	if err != nil {
-		graph.WriteError(w, graph.Errorf(graph.BadUserInput, "the form has no file field").WithStatus(http.StatusBadRequest))
+		gqlhttp.WriteError(w, graph.Errorf(graph.BadUserInput, "the form has no file field").WithStatus(http.StatusBadRequest))
 		return
 	}
 	defer file.Close()
@@ -91,12 +94,14 @@ func (m *Main) addImport(w http.ResponseWriter, r *http.Request) {
 		defer mf.Close()
 		req.Mapping, req.MapFile = mf, filepath.Base(fh.Filename)
 	}
+	start := time.Now()
 	rep, err := imports.Into(r.Context(), m.store, req)
+	m.metrics.Load("import", time.Since(start), err)
 	if err != nil {
-		writeImportError(w, err)
+		writeImportError(r.Context(), w, err)
 		return
 	}
-	slog.Info("imported", "name", rep.Name, "records", rep.Records, "linked", rep.Linked, "version", rep.Version)
+	slog.InfoContext(r.Context(), "imported", "name", rep.Name, "records", rep.Records, "linked", rep.Linked, "version", rep.Version)
 	writeJSON(w, http.StatusCreated, rep)
 }
 
@@ -106,34 +111,36 @@ func (m *Main) removeImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
+	start := time.Now()
 	version, err := m.store.RemoveImport(r.Context(), name)
+	m.metrics.Load("import", time.Since(start), err)
 	if err != nil {
-		writeImportError(w, err)
+		writeImportError(r.Context(), w, err)
 		return
 	}
-	slog.Info("removed import", "name", name, "version", version)
+	slog.InfoContext(r.Context(), "removed import", "name", name, "version", version)
 	writeJSON(w, http.StatusOK, map[string]any{"removed": name, "graphVersion": version})
 }
 
 // writeImportError answers a refused import or removal with its status:
 // every problem of a file is its own error.
-func writeImportError(w http.ResponseWriter, err error) {
+func writeImportError(ctx context.Context, w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, importer.ErrInvalid):
 		var errs []*graph.Error
 		for line := range strings.SplitSeq(strings.TrimSpace(err.Error()), "\n") {
 			errs = append(errs, graph.Errorf(graph.BadUserInput, "%s", strings.TrimSpace(line)).WithStatus(http.StatusUnprocessableEntity))
 		}
-		graph.WriteError(w, errs...)
+		gqlhttp.WriteError(w, errs...)
 	case errors.Is(err, kg.ErrBadImportName), errors.Is(err, imports.ErrFormat):
-		graph.WriteError(w, graph.Errorf(graph.BadUserInput, "%v", err).WithStatus(http.StatusBadRequest))
+		gqlhttp.WriteError(w, graph.Errorf(graph.BadUserInput, "%v", err).WithStatus(http.StatusBadRequest))
 	case errors.Is(err, store.ErrImportExists):
-		graph.WriteError(w, graph.Errorf(graph.BadUserInput, "%v: remove it first, or choose another name", err).WithStatus(http.StatusConflict))
+		gqlhttp.WriteError(w, graph.Errorf(graph.BadUserInput, "%v: remove it first, or choose another name", err).WithStatus(http.StatusConflict))
 	case errors.Is(err, store.ErrNoImport):
-		graph.WriteError(w, graph.Errorf(graph.BadUserInput, "%v", err).WithStatus(http.StatusNotFound))
+		gqlhttp.WriteError(w, graph.Errorf(graph.BadUserInput, "%v", err).WithStatus(http.StatusNotFound))
 	default:
-		slog.Error("import", "err", err)
-		graph.WriteError(w, graph.Errorf(graph.Internal, "internal error; the served graph is unchanged"))
+		slog.ErrorContext(ctx, "import", "err", err)
+		gqlhttp.WriteError(w, graph.Errorf(graph.Internal, "internal error; the served graph is unchanged"))
 	}
 }
 

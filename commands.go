@@ -25,12 +25,21 @@ func dataFS(dir string) (fs.FS, string) {
 	return os.DirFS(dir), dir
 }
 
-// loadData loads the data folder dir, or the embedded dataset when dir is "".
-func loadData(dir string) (*loader.Dataset, error) {
+// checkDataDir reports a data folder that is not a directory, before the
+// loader would report it as a file it cannot read.
+func checkDataDir(dir string) error {
 	if dir != "" {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-			return nil, fmt.Errorf("data folder %s: not a directory", dir)
+			return fmt.Errorf("data folder %s: not a directory", dir)
 		}
+	}
+	return nil
+}
+
+// loadData loads the data folder dir, or the embedded dataset when dir is "".
+func loadData(dir string) (*loader.Dataset, error) {
+	if err := checkDataDir(dir); err != nil {
+		return nil, err
 	}
 	return loader.Load(dataFS(dir))
 }
@@ -46,8 +55,9 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
-		return errUsage
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(1))
 	}
+	quiet(stderr)
 	ds, err := loadData(fs.Arg(0))
 	if err != nil {
 		return err
@@ -82,7 +92,11 @@ Flags:`)
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()
-		return errUsage
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(1))
+	}
+	quiet(stderr)
+	if err := checkDataDir(fs.Arg(0)); err != nil {
+		return err
 	}
 	fsys, root := dataFS(fs.Arg(0))
 	ds, err := loader.Load(fsys, root)
@@ -110,15 +124,21 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
-	if *spec == "" || fs.NArg() > 1 {
+	if *spec == "" {
 		fs.Usage()
-		return errUsage
+		return fmt.Errorf("%w: -store is missing", errUsage)
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(1))
 	}
 	if *spec == "memory" {
 		// A memory store ends with this process: loading it would report a
 		// success that nothing can see.
 		return fmt.Errorf("%w: load writes a persistent store (bolt:DIR or postgres://…); a memory store is filled at every start", errUsage)
 	}
+	// The store notes the graph it serves: a load prints what it loaded.
+	quiet(stderr)
 	ds, err := loadData(fs.Arg(0))
 	if err != nil {
 		return err

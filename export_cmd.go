@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,7 +65,7 @@ Flags:`)
 		}
 	}
 	// The export is the output: the store's notes would only clutter it.
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	quiet(stderr)
 	if *dataDir != "" && *spec != "memory" {
 		return fmt.Errorf("%w: -data fills a memory store; a persistent store exports what it holds", errUsage)
 	}

@@ -51,7 +51,7 @@ Flags:`)
 	if *spec == "memory" {
 		return fmt.Errorf("%w: import writes a persistent store (bolt:DIR or postgres://…); a server on the memory store takes imports at POST /admin/imports", errUsage)
 	}
-	quiet()
+	quiet(stderr)
 	if *remove != "" {
 		if fs.NArg() > 0 || *name != "" {
 			return fmt.Errorf("%w: -remove takes no file and no -name", errUsage)
@@ -139,11 +139,15 @@ func runImports(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
-	if *spec == "" || fs.NArg() > 0 {
+	if *spec == "" {
 		fs.Usage()
 		return fmt.Errorf("%w: -store is missing", errUsage)
 	}
-	quiet()
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	quiet(stderr)
 	st, err := store.Open(ctx, *spec, nil)
 	if err != nil {
 		return err
@@ -168,7 +172,7 @@ func runImports(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // quiet keeps a command's output to what it was asked for: the store's
-// notes are warnings and errors only.
-func quiet() {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+// notes are warnings and errors only, on the command's standard error.
+func quiet(stderr io.Writer) {
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 }

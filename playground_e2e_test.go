@@ -306,6 +306,8 @@ var chromiumHousekeeping = []*regexp.Regexp{
 	// made despite --disable-component-update.
 	regexp.MustCompile(`^CONNECT update\.googleapis\.com:443$`),
 	regexp.MustCompile(`^POST http://update\.googleapis\.com/service/update2/json\?`),
+	// The Optimization Guide's hints fetch, seen on a loaded machine.
+	regexp.MustCompile(`^CONNECT optimizationguide-pa\.googleapis\.com:443$`),
 }
 
 func housekeeping(proxied string) bool {
@@ -370,7 +372,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 		chromedp.Flag("no-pings", true),
 		// The first two are chromedp's default; the others stop Chromium's
 		// network-time and autofill-server requests.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,NetworkTimeServiceQuerying,AutofillServerCommunication"),
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,NetworkTimeServiceQuerying,AutofillServerCommunication,OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading"),
 		// No name resolves (a request by name to another host fails before
 		// any DNS query), and whatever would still go out (an IP literal)
 		// goes to the dead-end proxy; loopback bypasses both.

@@ -8,6 +8,7 @@
 //	civicgraph export [-format F] [-o FILE]  write the whole graph as RDF or CSV
 //	civicgraph import -store S -name N FILE  import an outside dataset beside the graph
 //	civicgraph imports -store S              list the imports
+//	civicgraph version                       print the version (also -version)
 package main
 
 import (
@@ -27,12 +28,16 @@ import (
 	"time"
 
 	"github.com/civicgraph/civicgraph/cors"
+	"github.com/civicgraph/civicgraph/gqlhttp"
 	"github.com/civicgraph/civicgraph/graph"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/linkeddata"
 	"github.com/civicgraph/civicgraph/loader"
+	"github.com/civicgraph/civicgraph/metrics"
 	"github.com/civicgraph/civicgraph/playground"
+	"github.com/civicgraph/civicgraph/ratelimit"
 	"github.com/civicgraph/civicgraph/reconcile"
+	"github.com/civicgraph/civicgraph/reqlog"
 	"github.com/civicgraph/civicgraph/store"
 )
 
@@ -44,8 +49,21 @@ func main() {
 
 // run dispatches to a subcommand and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// "civicgraph help" and "civicgraph check help" are -h.
+	switch {
+	case len(args) > 0 && args[0] == "help":
+		args = []string{"-h"}
+	case len(args) == 2 && args[1] == "help":
+		args = []string{args[0], "-h"}
+	}
 	var err error
 	switch {
+	case len(args) > 0 && args[0] == "version":
+		if len(args) > 1 {
+			err = fmt.Errorf("%w: version takes no arguments", errUsage)
+			break
+		}
+		fmt.Fprintln(stdout, version())
 	case len(args) > 0 && args[0] == "validate":
 		err = runValidate(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "check":
@@ -59,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case len(args) > 0 && args[0] == "imports":
 		err = runImports(ctx, args[1:], stdout, stderr)
 	default:
-		err = serve(ctx, args, stderr)
+		err = serve(ctx, args, stdout, stderr)
 	}
 	switch {
 	case err == nil:
@@ -70,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	case errors.Is(err, errUsage):
 		if err != errUsage {
-			fmt.Fprintln(stderr, "civicgraph:", err)
+			fmt.Fprintln(stderr, "civicgraph:", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
 		}
 		return 2
 	}
@@ -85,11 +103,23 @@ var (
 	errFlag  = fmt.Errorf("bad flags: %w", errUsage)
 )
 
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	m := NewMain()
 	if err := m.ParseFlags(args, stderr); err != nil {
 		return err
 	}
+	if m.ShowVersion {
+		fmt.Fprintln(stdout, version())
+		return nil
+	}
+	// Every line names the request it was written for, when it was.
+	var h slog.Handler
+	if m.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, nil)
+	} else {
+		h = slog.NewTextHandler(stderr, nil)
+	}
+	slog.SetDefault(slog.New(reqlog.NewHandler(h)))
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err
@@ -118,8 +148,9 @@ type Main struct {
 	Empty           bool          // serve an empty graph instead of the dataset
 
 	// Exposure limits: each refusal is a GraphQL error with a code.
+	MaxFields     int           // most selections of a query document, fragments expanded, see gqlhttp.CountSelections (0: no limit)
 	MaxDepth      int           // deepest field nesting of a query (0: no limit)
-	MaxComplexity int           // largest query cost, see graph.Measure (0: no limit)
+	MaxComplexity int           // largest query cost, see gqlhttp.Measure (0: no limit)
 	MaxAliases    int           // most aliased fields in a query (0: no limit)
 	MaxTokens     int           // most lexical tokens in a query document (0: no limit)
 	MaxBody       int64         // largest request body in bytes (0: no limit)
@@ -131,11 +162,30 @@ type Main struct {
 	ReconcileMaxQueries int // most queries in a batch (and ids in an extension)
 	ReconcileMaxLimit   int // largest limit of a query
 
-	store    *store.Store
-	server   *http.Server
-	listener net.Listener
-	cancel   context.CancelFunc
-	done     chan struct{}
+	// Per-client limits on every route but /healthz and /readyz; a request
+	// over them is a 429 with Retry-After. Zero is no limit.
+	ClientRate        float64 // requests per second, on average
+	ClientBurst       int     // requests at once before the rate applies (0: the rate rounded up)
+	ClientConcurrency int     // requests in flight at once
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client: comma-separated IPs or CIDRs.
+	TrustedProxies string
+
+	MetricsAddr string // listen address of /metrics and /debug/pprof/ ("": off)
+	LogFormat   string // text or json; set up by the serve command, not by Run
+	ShowVersion bool   // -version: print it instead of serving
+
+	store           *store.Store
+	server          *http.Server
+	listener        net.Listener
+	metrics         *metrics.Metrics
+	proxies         ratelimit.Proxies
+	limiter         *ratelimit.Limiter
+	mux             *http.ServeMux
+	metricsServer   *http.Server
+	metricsListener net.Listener
+	cancel          context.CancelFunc
+	done            chan struct{}
 }
 
 // NewMain returns a Main with the defaults of the flags.
@@ -152,6 +202,7 @@ func NewMain() *Main {
 		ShutdownTimeout: 10 * time.Second,
 		ExportTimeout:   10 * time.Minute,
 		MaxImport:       32 << 20,
+		MaxFields:       1000,
 		MaxDepth:        12,
 		MaxComplexity:   50000,
 		MaxAliases:      30,
@@ -160,6 +211,7 @@ func NewMain() *Main {
 		Timeout:         10 * time.Second,
 		ReadTimeout:     15 * time.Second,
 		WriteTimeout:    30 * time.Second,
+		LogFormat:       "text",
 
 		ReconcileMaxQueries: reconcile.DefaultMaxQueries,
 		ReconcileMaxLimit:   reconcile.DefaultMaxLimit,
@@ -185,6 +237,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.Int64Var(&m.MaxImport, "max-import", m.MaxImport, "largest file (with its mapping) a POST /admin/imports may send, in `bytes`")
 	fs.BoolVar(&m.Empty, "empty", false, "serve (and fill an empty persistent store with) an empty graph instead of the dataset: imports only, e.g. an export imported back")
 	fs.DurationVar(&m.ExportTimeout, "export-timeout", m.ExportTimeout, "deadline of one GET /export, which neither -timeout nor -write-timeout cuts (0: none)")
+	fs.IntVar(&m.MaxFields, "max-fields", m.MaxFields, "most fields a query document may select, checked before it is validated: a fragment's fields count again wherever it is spread, and each spread or inline fragment counts one (0: no limit)")
 	fs.IntVar(&m.MaxDepth, "max-depth", m.MaxDepth, "deepest nesting of fields a query may have (0: no limit)")
 	fs.IntVar(&m.MaxComplexity, "max-complexity", m.MaxComplexity, "largest `cost` a query may have: each field costs 1, a list multiplies the cost of its fields by its first: (by 10 without one) (0: no limit)")
 	fs.IntVar(&m.MaxAliases, "max-aliases", m.MaxAliases, "most fields a query may select under an alias (0: no limit)")
@@ -195,6 +248,13 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.DurationVar(&m.WriteTimeout, "write-timeout", m.WriteTimeout, "time to write a response, from the end of the request headers; must exceed -timeout")
 	fs.IntVar(&m.ReconcileMaxQueries, "reconcile-max-queries", m.ReconcileMaxQueries, "most queries in one reconciliation batch, and ids in one data extension, at /reconcile (the manifest's batchSize); more is a 400")
 	fs.IntVar(&m.ReconcileMaxLimit, "reconcile-max-limit", m.ReconcileMaxLimit, "largest limit a reconciliation query or suggest request may ask for; above it is a 400")
+	fs.Float64Var(&m.ClientRate, "client-rate", m.ClientRate, "requests per second one client may make on average, on every route but /healthz and /readyz; more is a 429 with Retry-After (0: no limit)")
+	fs.IntVar(&m.ClientBurst, "client-burst", m.ClientBurst, "requests one client may make at once before -client-rate applies (0: -client-rate rounded up)")
+	fs.IntVar(&m.ClientConcurrency, "client-concurrency", m.ClientConcurrency, "requests one client may have in flight at once; more is a 429 with Retry-After (0: no limit)")
+	fs.StringVar(&m.TrustedProxies, "trusted-proxies", m.TrustedProxies, "comma-separated `IPs or CIDRs` of reverse proxies: a request from one is from the rightmost address in X-Forwarded-For that is not one (default: none; a client is the connection's address)")
+	fs.StringVar(&m.MetricsAddr, "metrics-addr", m.MetricsAddr, "listen address `host:port` of Prometheus metrics (GET /metrics) and Go's profiles (/debug/pprof/, to loopback clients only); keep it private, e.g. 127.0.0.1:9090 (default: off)")
+	fs.StringVar(&m.LogFormat, "log-format", m.LogFormat, "log lines as text or json; each request has one access-log line and its request id on every line")
+	fs.BoolVar(&m.ShowVersion, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `civicgraph serves a knowledge graph of civic documents over GraphQL.
 
@@ -210,6 +270,7 @@ Usage:
                                         import an outside dataset (N-Quads, N-Triples, JSON-LD, CSV) beside the graph
   civicgraph import -store S -remove NAME
   civicgraph imports -store S           list the imports
+  civicgraph version                    print the version (also -version)
 
 Flags (serve; -flag and --flag both work):
 `)
@@ -240,11 +301,22 @@ Flags (serve; -flag and --flag both work):
 	for _, f := range []struct {
 		name string
 		v    int64
-	}{{"max-depth", int64(m.MaxDepth)}, {"max-complexity", int64(m.MaxComplexity)}, {"max-aliases", int64(m.MaxAliases)},
+	}{{"max-fields", int64(m.MaxFields)}, {"max-depth", int64(m.MaxDepth)}, {"max-complexity", int64(m.MaxComplexity)}, {"max-aliases", int64(m.MaxAliases)},
 		{"max-tokens", int64(m.MaxTokens)}, {"max-body", m.MaxBody}, {"timeout", int64(m.Timeout)}} {
 		if f.v < 0 {
 			return fmt.Errorf("%w: -%s must not be negative", errUsage, f.name)
 		}
+	}
+	if m.ClientRate < 0 || m.ClientBurst < 0 || m.ClientConcurrency < 0 {
+		return fmt.Errorf("%w: -client-rate, -client-burst and -client-concurrency must not be negative", errUsage)
+	}
+	proxies, err := ratelimit.ParseProxies(m.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("%w: -trusted-proxies: %v", errUsage, err)
+	}
+	m.proxies = proxies
+	if m.LogFormat != "text" && m.LogFormat != "json" {
+		return fmt.Errorf("%w: -log-format must be text or json, not %q", errUsage, m.LogFormat)
 	}
 	if m.ReadTimeout <= 0 || m.WriteTimeout <= 0 {
 		return fmt.Errorf("%w: -read-timeout and -write-timeout must be positive", errUsage)
@@ -260,11 +332,25 @@ Flags (serve; -flag and --flag both work):
 // Run opens the store and starts serving; it returns once the listener is
 // open.
 func (m *Main) Run(ctx context.Context) error {
+	m.limiter = ratelimit.New(ratelimit.Config{
+		Rate: m.ClientRate, Burst: m.ClientBurst, Concurrency: m.ClientConcurrency,
+		Client: m.proxies.Client,
+		Skip:   func(r *http.Request) bool { return r.URL.Path == "/healthz" || r.URL.Path == "/readyz" },
+		Refuse: m.refuse,
+	})
+	m.metrics = m.newMetrics()
+	start := time.Now()
 	st, err := store.OpenWith(ctx, m.StoreSpec, m.seed, store.Options{CacheEntries: m.Cache})
+	m.metrics.Load("start", time.Since(start), err)
 	if err != nil {
 		return err
 	}
 	m.store = st
+	if m.MetricsAddr != "" {
+		if err := m.serveMetrics(); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
@@ -278,8 +364,11 @@ func (m *Main) Run(ctx context.Context) error {
 		m.BaseIRI = "http://" + publicAddr(ln.Addr().String())
 		slog.Warn("the served dataset declares no base IRI; minting IRIs under the listen address", "base-iri", m.BaseIRI)
 	}
+	m.mux = m.routes()
 	m.server = &http.Server{
-		Handler: recoverPanics(m.routes()),
+		// The request id and the access log see every answer, the
+		// limiter's and a panic's included.
+		Handler: m.observe(recoverPanics(m.limiter.Wrap(m.mux))),
 		// Slow clients cannot hold a connection: the headers within
 		// ReadHeaderTimeout, the whole request within -read-timeout.
 		ReadHeaderTimeout: min(readHeaderTimeout, m.ReadTimeout),
@@ -305,12 +394,13 @@ func (m *Main) Run(ctx context.Context) error {
 // URL is where the server listens, once running.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
-func (m *Main) routes() http.Handler {
+func (m *Main) routes() *http.ServeMux {
 	iris := kg.NewIRIs(m.BaseIRI)
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(graph.Config{
+	gql := gqlhttp.NewHandler(gqlhttp.Config{
 		Store: m.store, IRIs: iris, MaxFirst: m.MaxFirst, Introspection: m.Introspection,
-		Limits:    graph.Limits{MaxDepth: m.MaxDepth, MaxComplexity: m.MaxComplexity, MaxAliases: m.MaxAliases, MaxTokens: m.MaxTokens},
+		Limits: gqlhttp.Limits{MaxFields: m.MaxFields, MaxDepth: m.MaxDepth, MaxComplexity: m.MaxComplexity,
+			MaxAliases: m.MaxAliases, MaxTokens: m.MaxTokens},
 		MaxBody:   m.MaxBody,
 		Timeout:   m.Timeout,
 		BatchWait: m.BatchWait,
@@ -339,6 +429,13 @@ func (m *Main) routes() http.Handler {
 		mux.HandleFunc("GET /admin/imports", m.listImports)
 		mux.HandleFunc("POST /admin/imports", m.addImport)
 		mux.HandleFunc("DELETE /admin/imports/{name}", m.removeImport)
+		// Without these, another method would fall through to the
+		// playground's "/" and be a 404.
+		mux.Handle("/admin/reload", methodNotAllowed(http.MethodPost))
+		mux.Handle("/admin/imports", methodNotAllowed(http.MethodGet, http.MethodPost))
+		mux.Handle("/admin/imports/{name}", methodNotAllowed(http.MethodDelete))
+	} else {
+		mux.HandleFunc("/admin/", writesOff)
 	}
 	if m.Playground {
 		mux.Handle("/", playground.Handler(playground.Config{Endpoint: "/graphql", Title: "civicgraph", Examples: examples}))
@@ -369,7 +466,7 @@ func recoverPanics(next http.Handler) http.Handler {
 				panic(p)
 			}
 			slog.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-			graph.WriteError(w, graph.Errorf(graph.Internal, "internal error"))
+			gqlhttp.WriteError(w, graph.Errorf(graph.Internal, "internal error"))
 		}()
 		next.ServeHTTP(w, r)
 	})
@@ -410,8 +507,13 @@ func (m *Main) poll(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := m.store.Refresh(ctx); err != nil && ctx.Err() == nil {
+			start := time.Now()
+			switched, err := m.store.Refresh(ctx)
+			if err != nil && ctx.Err() == nil {
 				slog.Warn("refresh graph", "store", m.store.String(), "err", err)
+			}
+			if switched {
+				m.metrics.Load("refresh", time.Since(start), nil)
 			}
 		}
 	}
@@ -421,10 +523,15 @@ func (m *Main) poll(ctx context.Context) {
 // shutdown timeout, and closes the store.
 func (m *Main) Close() error {
 	var errs []error
+	ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+	defer cancel()
 	if m.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
-		defer cancel()
 		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.metricsServer != nil {
+		errs = append(errs, m.metricsServer.Shutdown(ctx))
+	} else if m.metricsListener != nil {
+		errs = append(errs, m.metricsListener.Close())
 	}
 	if m.cancel != nil {
 		m.cancel()

@@ -168,6 +168,16 @@ func TestExposureLimits(t *testing.T) {
 		{name: "ErrComplexity", body: gqlBody(`{ entities(first: 1000) { edges { node { relations(first: 100) { target { relations(first: 100) { target { name } } } } } } } }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
 		{name: "ErrComplexityVariable", accept: responseMedia, body: gqlBody(`query($n: Int) { entities(first: $n) { edges { node { relations(first: 100) { target { name } } } } } }`, map[string]any{"n": 1000}), status: 400, code: "LIMIT_EXCEEDED"},
 		{name: "ErrTokens", flags: []string{"-max-tokens", "10"}, body: gqlBody(`{ entity(id: "person/ma-shanxiang") { id name type } }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
+		// Too many fields: refused before validation, which would refuse
+		// nope (and take a second over 3,000 copies of a field).
+		{name: "ErrFields", body: gqlBody(`{`+strings.Repeat(" graphVersion", 3000)+` nope }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
+		{name: "ErrFieldsGraphQLResponse", accept: responseMedia, body: gqlBody(`{`+strings.Repeat(" graphVersion", 3000)+` nope }`, nil), status: 400, code: "LIMIT_EXCEEDED"},
+		{name: "ErrFieldsFlag", flags: []string{"-max-fields", "3"}, body: gqlBody(`{ graphVersion graphVersion graphVersion graphVersion }`, nil), status: 200, code: "LIMIT_EXCEEDED"},
+		{name: "OKFieldsOff", flags: []string{"-max-fields", "0"}, body: gqlBody(`{`+strings.Repeat(" graphVersion", 1500)+` }`, nil), status: 200, data: true},
+		// Page defaults above -max-first are lowered to it; a larger first
+		// passed is refused.
+		{name: "OKFirstDefaultsUnderMaxFirst", flags: []string{"-max-first", "5"}, body: gqlBody(`{ entities { totalCount } search(text: "老马") { matched } }`, nil), status: 200, data: true},
+		{name: "ErrFirstOverMaxFirst", flags: []string{"-max-first", "5"}, body: gqlBody(`{ entities(first: 6) { totalCount } }`, nil), status: 200, code: "LIMIT_EXCEEDED", data: true},
 		// first: resolver errors, so 200 with data.
 		{name: "ErrFirstTooLarge", body: gqlBody(`{ search(text: "马善祥", first: 100000) { matched } }`, nil), status: 200, code: "LIMIT_EXCEEDED", data: true},
 		{name: "ErrFirstNegative", body: gqlBody(`{ search(text: "马善祥", first: -1) { matched } }`, nil), status: 200, code: "BAD_USER_INPUT", data: true},
@@ -312,9 +322,10 @@ func TestLimitFlags(t *testing.T) {
 		ok   bool
 	}{
 		{"OKDefaults", nil, true},
-		{"OKNoLimits", []string{"-max-depth", "0", "-max-complexity", "0", "-max-aliases", "0", "-max-tokens", "0", "-max-body", "0", "-timeout", "0"}, true},
+		{"OKNoLimits", []string{"-max-fields", "0", "-max-depth", "0", "-max-complexity", "0", "-max-aliases", "0", "-max-tokens", "0", "-max-body", "0", "-timeout", "0"}, true},
 		{"OKDoubleDash", []string{"--max-depth", "5", "--timeout", "2s"}, true},
 		{"ErrNegativeDepth", []string{"-max-depth", "-1"}, false},
+		{"ErrNegativeFields", []string{"-max-fields", "-1"}, false},
 		{"ErrNegativeBody", []string{"-max-body", "-1"}, false},
 		{"ErrWriteTimeoutTooShort", []string{"-timeout", "30s", "-write-timeout", "30s"}, false},
 		{"ErrZeroReadTimeout", []string{"-read-timeout", "0"}, false},

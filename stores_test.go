@@ -23,8 +23,10 @@ func TestServeEveryStore(t *testing.T) {
 		relations(first: 1000) { predicate direction target { id } qualifiers { key value inferred } evidence { quote start end } }
 		figures { indicator stated value period evidence { start end } } } } } }`
 	answers := func(t *testing.T, args ...string) (string, string) {
-		// The walk is far over the default cost limit on purpose: it compares everything.
-		m := MustRunMain(t, append(args, "-base-iri", "http://civicgraph.test", "-max-complexity", "0")...)
+		// The walk is far over the default cost limit on purpose: it compares
+		// everything; and it compares answers, not speed, so a busy machine
+		// (CI runs packages side by side) must not cut it off at -timeout.
+		m := MustRunMain(t, append(args, "-base-iri", "http://civicgraph.test", "-max-complexity", "0", "-timeout", "2m", "-write-timeout", "3m")...)
 		_, h := postQuery(t, m, headline)
 		_, w := postQuery(t, m, walk)
 		if len(h.Errors) > 0 || len(w.Errors) > 0 {

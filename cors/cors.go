@@ -14,7 +14,7 @@ import (
 // may read.
 const (
 	allowHeaders  = "Accept, Content-Type"
-	exposeHeaders = "X-Graph-Version, Content-Disposition, Link"
+	exposeHeaders = "X-Graph-Version, Content-Disposition, Link, X-Request-Id, Retry-After"
 	maxAge        = "7200" // seconds a browser may keep a preflight's answer
 )
 

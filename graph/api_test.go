@@ -12,7 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 	"github.com/civicgraph/civicgraph/data"
-	"github.com/civicgraph/civicgraph/graph"
+	"github.com/civicgraph/civicgraph/gqlhttp"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/loader"
 	"github.com/civicgraph/civicgraph/store"
@@ -41,7 +41,7 @@ func MustClient(tb testing.TB, st *store.Store) *client.Client {
 	tb.Helper()
 	// A generous batch wait keeps TestNoNPlusOne's counts exact on a busy
 	// machine; the batching itself is the same at any wait.
-	return client.New(graph.NewHandler(graph.Config{Store: st, IRIs: kg.NewIRIs(base), MaxFirst: 1000, Introspection: true, BatchWait: 20 * time.Millisecond}))
+	return client.New(gqlhttp.NewHandler(gqlhttp.Config{Store: st, IRIs: kg.NewIRIs(base), MaxFirst: 1000, Introspection: true, BatchWait: 20 * time.Millisecond}))
 }
 
 type gqlError struct {
@@ -527,27 +527,6 @@ func TestNoNPlusOne(t *testing.T) {
 		t.Errorf("a query over every entity made %d store calls, over two %d: reads are not batched", large, small)
 	}
 	t.Logf("store calls: two entities %d, all entities %d", small, large)
-}
-
-func TestPresentError(t *testing.T) {
-	ctx := context.Background()
-	tests := []struct {
-		name      string
-		err       error
-		msg, code string
-	}{
-		{"OKCoded", graph.Errorf(graph.BadUserInput, "bad %s", "thing"), "bad thing", "BAD_USER_INPUT"},
-		{"OKDeadline", context.DeadlineExceeded, "the query took too long", "TIMEOUT"},
-		{"ErrInternalHidden", os.ErrPermission, "internal error", "INTERNAL"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := graph.PresentError(ctx, tt.err)
-			if got.Message != tt.msg || got.Extensions["code"] != tt.code {
-				t.Errorf("got %q %v, want %q %s", got.Message, got.Extensions["code"], tt.msg, tt.code)
-			}
-		})
-	}
 }
 
 // TestContract pins the names outside tools rely on: every type, field,

@@ -13,9 +13,15 @@ import (
 	"github.com/civicgraph/civicgraph/store"
 )
 
-// checkFirst enforces the page size limits: never silently clamped.
+// checkFirst enforces the page size limits: a first the client passed is
+// never silently clamped, but a default (def when first is null) never
+// exceeds r.MaxFirst. (An absent first arrives as the schema's default, which
+// NewExecutableSchema has already clamped.)
 func (r *Resolver) checkFirst(first *int, def int) (int, error) {
 	n := def
+	if r.MaxFirst > 0 {
+		n = min(n, r.MaxFirst)
+	}
 	if first != nil {
 		n = *first
 	}

@@ -2,20 +2,16 @@ package graph
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/civicgraph/civicgraph/kg"
 )
 
 type hostKey struct{}
 
-// withHost notes the host the request reached, so that an IRI minted under
-// it (http://127.0.0.1:8080/id/…) names the same entity as the canonical
-// one.
-func withHost(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), hostKey{}, r.Host)))
-	})
+// WithHost notes the host a request reached, so that an IRI minted under it
+// (http://127.0.0.1:8080/id/…) names the same entity as the canonical one.
+func WithHost(ctx context.Context, host string) context.Context {
+	return context.WithValue(ctx, hostKey{}, host)
 }
 
 // idOf reads an id argument: a short id, a canonical IRI, or an IRI under

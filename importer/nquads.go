@@ -145,6 +145,13 @@ func (c *ctx) nodeTerm(v quad.Value, where func(string) pos) (kg.Term, bool) {
 	case quad.String:
 		return kg.Lit(string(v), ""), true
 	case quad.LangString:
+		// N-Triples' grammar takes subtags of any length, BCP 47 and the
+		// JSON-LD reader up to 8: refused here too, an import reads the
+		// same from every format it is written in.
+		if !langRE.MatchString(v.Lang) {
+			c.errorf(where("@"+v.Lang), "language tag %q: want a BCP 47 tag, subtags of 1 to 8 letters or digits, like zh-Hans", v.Lang)
+			return kg.Term{}, false
+		}
 		return literal(string(v.Value), v.Lang, ""), true
 	case quad.TypedString:
 		if msg := checkIRI(string(v.Type)); msg != "" {

@@ -2,6 +2,8 @@ package rdf
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/civicgraph/civicgraph/kg"
@@ -12,6 +14,11 @@ import (
 // the same subject, inside {"@id": graph, "@graph": […]} for a named graph.
 // Values are written in expanded form, so no term definition changes what
 // they mean.
+//
+// An IRI whose scheme is a prefix's name (cg:x, schema:y) would be read as
+// that prefix's compact IRI: the node object (or graph object) holding one
+// gets a context of its own that keeps the prefix from expanding anything,
+// and nothing in it is compacted with that prefix.
 type jsonldWriter struct {
 	w        interface{ Write([]byte) (int, error) }
 	prefixes []Prefix
@@ -19,12 +26,15 @@ type jsonldWriter struct {
 	started bool
 	inGraph bool
 	graph   string
-	subject string
-	nodes   int // node objects written in the current array
-	types   []string
-	props   []string         // predicate keys in order of first use
-	values  map[string][]any // by key
-	out     errWriter
+	// graphNulls are the prefixes the current graph object turns off, for
+	// its nodes too.
+	graphNulls map[string]bool
+	subject    string
+	nodes      int // node objects written in the current array
+	types      []string
+	props      []string             // predicate IRIs in order of first use
+	values     map[string][]kg.Term // by predicate IRI
+	out        errWriter
 }
 
 func (j *jsonldWriter) start() {
@@ -50,9 +60,11 @@ func (j *jsonldWriter) Write(qs ...kg.Quad) error {
 				j.nodes = 1 // the graph object itself
 			}
 			j.graph = q.Graph
+			j.graphNulls = nil
 			if q.Graph != "" {
 				j.sep()
-				j.out.str("    {\"@id\": " + jsonString(q.Graph) + ", \"@graph\": [")
+				j.graphNulls = j.clashes(nil, q.Graph)
+				j.out.str("    {" + j.offContext(j.graphNulls) + "\"@id\": " + jsonString(q.Graph) + ", \"@graph\": [")
 				j.inGraph = true
 				j.nodes = 0
 			}
@@ -62,19 +74,56 @@ func (j *jsonldWriter) Write(qs ...kg.Quad) error {
 			j.subject = q.S.Value
 		}
 		if q.P.Value == kg.NSRDF+"type" && q.O.IsIRI() {
-			j.types = append(j.types, j.compact(q.O.Value))
+			j.types = append(j.types, q.O.Value)
 			continue
 		}
-		key := j.compact(q.P.Value)
 		if j.values == nil {
-			j.values = map[string][]any{}
+			j.values = map[string][]kg.Term{}
 		}
-		if _, ok := j.values[key]; !ok {
-			j.props = append(j.props, key)
+		if _, ok := j.values[q.P.Value]; !ok {
+			j.props = append(j.props, q.P.Value)
 		}
-		j.values[key] = append(j.values[key], j.value(q.O))
+		j.values[q.P.Value] = append(j.values[q.P.Value], q.O)
 	}
 	return j.out.err
+}
+
+// clashes adds to nulls (a new set when nil and needed) the prefixes whose
+// name is the scheme of one of iris, and returns it.
+func (j *jsonldWriter) clashes(nulls map[string]bool, iris ...string) map[string]bool {
+	for _, iri := range iris {
+		scheme, _, ok := strings.Cut(iri, ":")
+		if !ok {
+			continue
+		}
+		for _, p := range j.prefixes {
+			if p.Name == scheme {
+				if nulls == nil {
+					nulls = map[string]bool{}
+				}
+				nulls[scheme] = true
+			}
+		}
+	}
+	return nulls
+}
+
+// offContext is the "@context" member that keeps the prefixes named in off
+// from making compact IRIs (JSON-LD 1.1's "@prefix": false; a null
+// definition would do, but json-gold panics on one), "" for none.
+func (j *jsonldWriter) offContext(off map[string]bool) string {
+	if len(off) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\"@context\": {\"@version\": 1.1")
+	for _, p := range j.prefixes {
+		if off[p.Name] {
+			b.WriteString(", " + jsonString(p.Name) + ": {\"@id\": " + jsonString(p.IRI) + ", \"@prefix\": false}")
+		}
+	}
+	b.WriteString("}, ")
+	return b.String()
 }
 
 // sep writes the comma and line break before a member of an array.
@@ -96,15 +145,48 @@ func (j *jsonldWriter) flush() {
 		indent = "      "
 	}
 	j.sep()
+	// The prefixes this node cannot use: the graph's, and those clashing
+	// with an IRI of its own.
+	var own map[string]bool
+	own = j.clashes(own, j.subject)
+	own = j.clashes(own, j.types...)
+	own = j.clashes(own, j.props...)
+	for _, vs := range j.values {
+		for _, v := range vs {
+			if v.IsIRI() {
+				own = j.clashes(own, v.Value)
+			} else if v.Datatype != "" {
+				own = j.clashes(own, v.Datatype)
+			}
+		}
+	}
+	for n := range own {
+		if j.graphNulls[n] {
+			delete(own, n) // off already, by the graph object
+		}
+	}
+	avoid := own
+	if len(j.graphNulls) > 0 {
+		avoid = maps.Clone(j.graphNulls)
+		maps.Copy(avoid, own)
+	}
 	var b strings.Builder
-	b.WriteString(indent + "{\"@id\": " + jsonString(j.subject))
+	b.WriteString(indent + "{" + j.offContext(own) + "\"@id\": " + jsonString(j.subject))
 	if len(j.types) > 0 {
-		t, _ := json.Marshal(j.types)
+		types := make([]string, len(j.types))
+		for i, t := range j.types {
+			types[i] = j.compact(t, avoid)
+		}
+		t, _ := json.Marshal(types)
 		b.WriteString(", \"@type\": " + string(t))
 	}
-	for _, k := range j.props {
-		v, _ := json.Marshal(j.values[k])
-		b.WriteString(",\n" + indent + "  " + jsonString(k) + ": " + string(v))
+	for _, p := range j.props {
+		vals := make([]any, len(j.values[p]))
+		for i, t := range j.values[p] {
+			vals[i] = j.value(t, avoid)
+		}
+		v, _ := json.Marshal(vals)
+		b.WriteString(",\n" + indent + "  " + jsonString(j.compact(p, avoid)) + ": " + string(v))
 	}
 	b.WriteString("}")
 	j.out.str(b.String())
@@ -124,7 +206,7 @@ func (j *jsonldWriter) Close() error {
 }
 
 // value is a term in expanded form.
-func (j *jsonldWriter) value(t kg.Term) any {
+func (j *jsonldWriter) value(t kg.Term, avoid map[string]bool) any {
 	if t.IsIRI() {
 		return map[string]string{"@id": t.Value}
 	}
@@ -133,14 +215,19 @@ func (j *jsonldWriter) value(t kg.Term) any {
 	case t.Lang != "":
 		v["@language"] = t.Lang
 	case t.Datatype != "" && t.Datatype != kg.NSXSD+"string":
-		v["@type"] = j.compact(t.Datatype)
+		v["@type"] = j.compact(t.Datatype, avoid)
 	}
 	return v
 }
 
-// compact writes an IRI as a compact IRI where a prefix fits, else whole.
-func (j *jsonldWriter) compact(iri string) string {
-	if c, ok := compact(j.prefixes, iri); ok {
+// compact writes an IRI as a compact IRI where a prefix not in avoid fits,
+// else whole.
+func (j *jsonldWriter) compact(iri string, avoid map[string]bool) string {
+	prefixes := j.prefixes
+	if len(avoid) > 0 {
+		prefixes = slices.DeleteFunc(slices.Clone(prefixes), func(p Prefix) bool { return avoid[p.Name] })
+	}
+	if c, ok := compact(prefixes, iri); ok {
 		return c
 	}
 	return iri

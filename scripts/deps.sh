@@ -2,10 +2,11 @@
 # Installs what the tests need on a Debian machine, and nothing when it is all
 # there: PostgreSQL (tests start their own throwaway clusters), Chromium (the
 # browser tests), rdflib (Debian's python3-rdflib, the independent RDF reader
-# of the export tests), Node.js and npm (the playground bundle).
+# of the export tests), wrk and curl (the test that keeps bench/soak.sh
+# running), Node.js and npm (the playground bundle).
 set -euo pipefail
 
-packages=(postgresql chromium make ca-certificates python3-rdflib)
+packages=(postgresql chromium make ca-certificates python3-rdflib wrk curl)
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -qx 'install ok installed'

@@ -38,7 +38,7 @@ func newCache(n int) cache {
 
 // cached answers a batch read from c where it can and reads only the misses,
 // in one call, through read.
-func cached[V any](ctx context.Context, c *lru.Cache[string, V], ids []string, read func(context.Context, []string) ([]V, error)) ([]V, error) {
+func cached[V any](ctx context.Context, c *lru.Cache[string, V], count *readCounter, ids []string, read func(context.Context, []string) ([]V, error)) ([]V, error) {
 	if c == nil {
 		return read(ctx, ids)
 	}
@@ -53,6 +53,8 @@ func cached[V any](ctx context.Context, c *lru.Cache[string, V], ids []string, r
 		miss = append(miss, id)
 		at = append(at, i)
 	}
+	count.hit(len(ids) - len(miss))
+	count.miss(len(miss))
 	if len(miss) == 0 {
 		return out, nil
 	}

@@ -38,12 +38,14 @@ func (g *Graph) fragment(ctx context.Context, pat Pattern) ([]kg.Quad, error) {
 	key := Pattern{S: copyTerm(pat.S), P: copyTerm(pat.P), O: copyTerm(pat.O)}
 	if c := g.cache.fragments; c != nil {
 		if qs, ok := c.Get(key); ok {
+			g.calls.hit(1)
 			return qs, nil
 		}
+		g.calls.miss(1)
 	}
 	qs, err := g.readFragment(ctx, pat)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	if c := g.cache.fragments; c != nil {
 		c.Add(key, qs)

@@ -204,7 +204,7 @@ func (g *Graph) ImportTriples(ctx context.Context, name string) ([]kg.Quad, erro
 	g.calls.Add(1)
 	ref, err := g.qs.ValueOf(quad.IRI(kg.ImportLabelPrefix + name))
 	if err != nil || ref == nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	var out []kg.Quad
 	var convErr error
@@ -219,7 +219,7 @@ func (g *Graph) ImportTriples(ctx context.Context, name string) ([]kg.Quad, erro
 		err = convErr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read import %s: %w", name, err)
+		return nil, fmt.Errorf("read import %s: %w", name, unavailable(err))
 	}
 	sortQuads(out)
 	return out, nil

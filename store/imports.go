@@ -204,12 +204,12 @@ func eachQuad(ctx context.Context, qs graph.QuadStore, shape iterator.Shape, f f
 	for it.Next(ctx) {
 		q, err := qs.Quad(it.Result())
 		if err != nil {
-			return err
+			return unavailable(err)
 		}
 		f(q)
 	}
 	if err := it.Err(); err != nil {
-		return err
+		return unavailable(err)
 	}
 	return ctx.Err()
 }

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,9 +28,58 @@ import (
 // civicgraph/<schema>, so prune can see in pg_stat_activity which
 // generations some server still reads.
 type postgresStore struct {
-	dsn *url.URL
-	db  *sql.DB
+	dsn  *url.URL
+	db   *sql.DB
+	pool pgPool
 }
+
+// The connection pools and timeouts. A server holds one pool for the
+// bookkeeping (which generation is current, the load lock, readiness) and
+// one per open generation for Cayley's reads (unbounded unless the URL
+// sets pool_max_conns, see pgReadIdle); while it switches versions two
+// generations are open.
+//
+// When the database goes away, open connections fail at once (the server
+// closes them, or the kernel refuses the port) and new ones give up after
+// the connect timeout, so a request fails with ErrUnavailable well within
+// its own deadline (-timeout, 10 s by default) instead of hanging; the
+// pools drop broken connections and dial new ones, so reads work again by
+// themselves once the database is back.
+const (
+	// pgConnectTimeout bounds dialling and the startup handshake of one new
+	// connection (lib/pq's connect_timeout, in whole seconds). A URL that
+	// sets connect_timeout itself, or PGCONNECT_TIMEOUT, wins.
+	pgConnectTimeout = 5 * time.Second
+	// pgReadIdle is how many idle connections one generation's reads keep.
+	// Their open connections are not bounded by default: Cayley's SQL
+	// iterators hold a connection while they read values on another, so
+	// with a bound, enough concurrent reads wait on each other until their
+	// deadline. pool_max_conns in the URL sets a bound for an operator who
+	// accepts that; PostgreSQL's max_connections, or a pooler, bounds the
+	// rest.
+	pgReadIdle = 16
+	// pgMetaConns bounds the bookkeeping pool: a load holds one for its
+	// lock while it runs queries on another.
+	pgMetaConns = 4
+	// pgConnMaxLifetime and pgConnMaxIdleTime retire connections, so that a
+	// restarted server, or a failover behind a stable address, is reached
+	// by fresh ones even when no error has shown the old ones broken.
+	pgConnMaxLifetime = 30 * time.Minute
+	pgConnMaxIdleTime = 5 * time.Minute
+	// pgReadStatementTimeout is the server-side limit of one read statement
+	// (statement_timeout on read connections). Requests cancel their
+	// statements at their own deadline first; this bounds the few lookups
+	// Cayley makes without a context. Loads have no such limit.
+	pgReadStatementTimeout = 30 * time.Second
+)
+
+// pgPool is the pool size taken from the URL (0: no bound).
+type pgPool struct{ readConns int }
+
+// pgPoolParam sets the reads' pool size in the URL; it is taken out of the
+// URL before it reaches the driver, which would send it to the server as a
+// setting.
+const pgPoolParam = "pool_max_conns"
 
 const (
 	pgMeta    = "civicgraph"
@@ -43,11 +94,39 @@ func newPostgres(spec string) (*postgresStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadSpec, err)
 	}
+	q := u.Query()
+	pool := pgPool{}
+	if v := q.Get(pgPoolParam); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%w: %s=%q: want a whole number of connections, at least 1", ErrBadSpec, pgPoolParam, v)
+		}
+		pool.readConns = n
+	}
+	q.Del(pgPoolParam)
+	if q.Get("connect_timeout") == "" && os.Getenv("PGCONNECT_TIMEOUT") == "" {
+		q.Set("connect_timeout", strconv.Itoa(int(pgConnectTimeout/time.Second)))
+	}
+	u.RawQuery = q.Encode()
 	db, err := sql.Open("postgres", u.String())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadSpec, err)
 	}
-	return &postgresStore{dsn: u, db: db}, nil
+	db.SetMaxOpenConns(pgMetaConns)
+	db.SetMaxIdleConns(pgMetaConns)
+	db.SetConnMaxLifetime(pgConnMaxLifetime)
+	db.SetConnMaxIdleTime(pgConnMaxIdleTime)
+	return &postgresStore{dsn: u, db: db, pool: pool}, nil
+}
+
+// readOptions are the pool settings of a generation's Cayley store, which
+// opens a database/sql pool of its own.
+func (p *postgresStore) readOptions() graph.Options {
+	return graph.Options{
+		"maxopenconnections": p.pool.readConns, // 0: no bound
+		"maxidleconnections": pgReadIdle,
+		"connmaxlifetime":    pgConnMaxLifetime.String(),
+	}
 }
 
 func (p *postgresStore) String() string { return p.dsn.Redacted() }
@@ -71,7 +150,7 @@ func (p *postgresStore) current(ctx context.Context) (string, error) {
 	case errors.As(err, &pe) && (pe.Code == "42P01" || pe.Code == "3F000"): // no table, no schema
 		return "", nil
 	case err != nil:
-		return "", err
+		return "", unavailable(err)
 	}
 	// The name goes into search_path and DROP SCHEMA: accept only ours.
 	if !pgGenRE.MatchString(gen) {
@@ -87,11 +166,11 @@ var pgGenRE = regexp.MustCompile(`^` + pgPrefix + `[0-9]+$`)
 func (p *postgresStore) lock(ctx context.Context) (func(), error) {
 	conn, err := p.db.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, pgLockKey); err != nil {
 		discardConn(conn)
-		return nil, err
+		return nil, unavailable(err)
 	}
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -121,18 +200,30 @@ func (p *postgresStore) genDSN(gen string) string {
 	return u.String()
 }
 
+// readDSN is genDSN with the read statement timeout, unless the URL sets
+// statement_timeout itself.
+func (p *postgresStore) readDSN(gen string) string {
+	u, _ := url.Parse(p.genDSN(gen)) // genDSN's own output parses
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", strconv.FormatInt(pgReadStatementTimeout.Milliseconds(), 10))
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func (p *postgresStore) build(ctx context.Context, src Source, _ string) (string, error) {
 	if err := p.ensureMeta(ctx); err != nil {
-		return "", err
+		return "", unavailable(err)
 	}
 	gen := fmt.Sprintf("%s%d", pgPrefix, time.Now().UnixNano())
 	if _, err := p.db.ExecContext(ctx, `CREATE SCHEMA `+pq.QuoteIdentifier(gen)); err != nil {
 		p.discard(gen) // a cancel can arrive after the commit
-		return "", fmt.Errorf("create schema %s: %w", gen, err)
+		return "", fmt.Errorf("create schema %s: %w", gen, unavailable(err))
 	}
 	if err := p.write(ctx, gen, src); err != nil {
 		p.discard(gen)
-		return "", fmt.Errorf("build schema %s: %w", gen, err)
+		return "", fmt.Errorf("build schema %s: %w", gen, unavailable(err))
 	}
 	return gen, nil
 }
@@ -163,7 +254,7 @@ func (p *postgresStore) discard(gen string) {
 func (p *postgresStore) publish(ctx context.Context, gen string) error {
 	_, err := p.db.ExecContext(ctx, `INSERT INTO `+pgMeta+`.current (generation) VALUES ($1)
 ON CONFLICT (one) DO UPDATE SET generation = EXCLUDED.generation, published = now()`, gen)
-	return err
+	return unavailable(err)
 }
 
 // prune drops every generation schema but the current one and those in
@@ -216,9 +307,9 @@ func (p *postgresStore) column(ctx context.Context, out *[]string, query string,
 }
 
 func (p *postgresStore) open(_ context.Context, gen string) (graph.QuadStore, func(), error) {
-	qs, err := graph.NewQuadStore("postgres", p.genDSN(gen), nil)
+	qs, err := graph.NewQuadStore("postgres", p.readDSN(gen), p.readOptions())
 	if err != nil {
-		return nil, nil, fmt.Errorf("open schema %s: %w", gen, err)
+		return nil, nil, fmt.Errorf("open schema %s: %w", gen, unavailable(err))
 	}
 	return qs, func() { qs.Close() }, nil
 }
@@ -234,7 +325,7 @@ FROM `+pgMeta+`.current`).Scan(&gen, &ok)
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrEmpty
 	case err != nil:
-		return err
+		return unavailable(err)
 	case !ok:
 		return fmt.Errorf("current generation %s: no such schema", gen)
 	}

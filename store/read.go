@@ -39,9 +39,9 @@ type Graph struct {
 	version string
 	info    kg.DatasetInfo
 	index   *search.Index
-	cache   cache // empty when caching is off
-	calls   atomic.Int64
-	release func() // returns the store handle when the last user is done
+	cache   cache       // empty when caching is off
+	calls   readCounter // reads of this graph; its store's Stats count them too
+	release func()      // returns the store handle when the last user is done
 	users   atomic.Int64
 	retired atomic.Bool
 }
@@ -66,7 +66,7 @@ func (g *Graph) QuadCount(ctx context.Context) (int64, error) {
 	g.calls.Add(1)
 	st, err := g.qs.Stats(ctx, true)
 	if err != nil {
-		return 0, fmt.Errorf("count quads: %w", err)
+		return 0, fmt.Errorf("count quads: %w", unavailable(err))
 	}
 	return st.Quads.Value, nil
 }
@@ -76,7 +76,7 @@ func (g *Graph) QuadCount(ctx context.Context) (int64, error) {
 func (g *Graph) quadsOf(ctx context.Context, node quad.Value, d quad.Direction) ([]quad.Quad, error) {
 	ref, err := g.qs.ValueOf(node)
 	if err != nil {
-		return nil, fmt.Errorf("look up %v: %w", node, err)
+		return nil, fmt.Errorf("look up %v: %w", node, unavailable(err))
 	}
 	if ref == nil {
 		return nil, nil
@@ -87,12 +87,12 @@ func (g *Graph) quadsOf(ctx context.Context, node quad.Value, d quad.Direction) 
 	for it.Next(ctx) {
 		q, err := g.qs.Quad(it.Result())
 		if err != nil {
-			return nil, fmt.Errorf("read quad of %v: %w", node, err)
+			return nil, fmt.Errorf("read quad of %v: %w", node, unavailable(err))
 		}
 		out = append(out, q)
 	}
 	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("iterate %v: %w", node, err)
+		return nil, fmt.Errorf("iterate %v: %w", node, unavailable(err))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (g *Graph) attrs(ctx context.Context, node quad.Value) (map[string][]quad.V
 
 // Entities reads entities by id; a missing id gives nil at its position.
 func (g *Graph) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
-	return cached(ctx, g.cache.entities, ids, g.readEntities)
+	return cached(ctx, g.cache.entities, &g.calls, ids, g.readEntities)
 }
 
 func (g *Graph) readEntities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
@@ -172,7 +172,7 @@ func (g *Graph) entity(ctx context.Context, id string) (*kg.Entity, error) {
 // documented order: by predicate, then outgoing before incoming, then time,
 // then the other end's name and id.
 func (g *Graph) Edges(ctx context.Context, ids []string) ([][]Edge, error) {
-	return cached(ctx, g.cache.edges, ids, g.readEdges)
+	return cached(ctx, g.cache.edges, &g.calls, ids, g.readEdges)
 }
 
 func (g *Graph) readEdges(ctx context.Context, ids []string) ([][]Edge, error) {
@@ -322,7 +322,7 @@ func (g *Graph) evidence(ctx context.Context, nodes []quad.Value) ([]kg.Evidence
 // Figures reads the figures of each entity, ordered by indicator, then period,
 // then value.
 func (g *Graph) Figures(ctx context.Context, ids []string) ([][]kg.Figure, error) {
-	return cached(ctx, g.cache.figures, ids, g.readFigures)
+	return cached(ctx, g.cache.figures, &g.calls, ids, g.readFigures)
 }
 
 func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, error) {

@@ -75,6 +75,8 @@ type Store struct {
 	gen    string     // the generation cur was opened from
 	cur    atomic.Pointer[Graph]
 	closed atomic.Bool
+
+	counters counters // reads and cache use of every graph served
 }
 
 // Options tune a Store.
@@ -251,7 +253,7 @@ func (s *Store) update(ctx context.Context, next func(prev string) (Source, erro
 		g.retire()
 		return "", fmt.Errorf("publish %s: %w", gen, err)
 	}
-	s.install(gen, g)
+	s.install(ctx, gen, g)
 	// The previous generation stays for servers that have not switched yet.
 	s.b.prune(pctx, gen, prev)
 	return version, nil
@@ -269,7 +271,7 @@ func (s *Store) adopt(ctx context.Context, gen, version string) bool {
 	if err != nil {
 		return false
 	}
-	s.install(gen, g)
+	s.install(ctx, gen, g)
 	return true
 }
 
@@ -315,16 +317,16 @@ func (s *Store) switchToLocked(ctx context.Context, gen string) error {
 	if err != nil {
 		return err
 	}
-	s.install(gen, g)
+	s.install(ctx, gen, g)
 	return nil
 }
 
 // install serves g; the graph it replaces is closed after its last reader.
 // Callers hold mu.
-func (s *Store) install(gen string, g *Graph) {
+func (s *Store) install(ctx context.Context, gen string, g *Graph) {
 	s.gen = gen
 	old := s.cur.Swap(g)
-	slog.Info("serving graph", "store", s.b.String(), "version", g.version, "entities", g.index.Len())
+	slog.InfoContext(ctx, "serving graph", "store", s.b.String(), "version", g.version, "entities", g.index.Len())
 	if old != nil {
 		old.retire()
 	}
@@ -339,6 +341,7 @@ func (s *Store) openGraph(ctx context.Context, gen, want string) (*Graph, error)
 		return nil, err
 	}
 	g := &Graph{qs: qs, release: release, cache: newCache(s.opts.CacheEntries)}
+	g.calls.total = &s.counters
 	g.users.Store(1) // the store's own reference, dropped by retire
 	if g.version, g.info, err = readGraphNode(ctx, qs); err != nil {
 		g.retire()

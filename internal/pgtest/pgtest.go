@@ -15,6 +15,11 @@
 // signal, so the kernel stops it when the test binary exits, and the next
 // start removes data directories whose owning process is gone.
 //
+// A test that takes the database away — a fault test stopping PostgreSQL
+// under a running service — starts a cluster of its own with
+// MustStartCluster instead, and stops and starts it with Stop and Start;
+// it keeps its data and port across a restart.
+//
 // The server listens on 127.0.0.1 only, on a free port, with trust auth and
 // durability switched off (fsync=off): it is for tests, never for data.
 // When run as root, initdb and postgres run as the "postgres" OS user,
@@ -304,15 +309,29 @@ func freePort() (int, error) {
 // start runs initdb once and then the postmaster, retrying on a fresh port
 // if the chosen one was taken in the meantime.
 func start(bin string) (*cluster, error) {
-	r, err := lookupRunAs()
+	r, dir, data, err := initCluster(bin)
 	if err != nil {
 		return nil, err
 	}
+	c, err := launchFree(r, bin, dir, data)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+// initCluster makes a cluster's directory and runs initdb in it.
+func initCluster(bin string) (r *runAs, dir, data string, err error) {
+	r, err = lookupRunAs()
+	if err != nil {
+		return nil, "", "", err
+	}
 	root := tempRoot(r)
 	sweepStale(root)
-	dir, err := os.MkdirTemp(root, dirPrefix)
+	dir, err = os.MkdirTemp(root, dirPrefix)
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	ok := false
 	defer func() {
@@ -321,22 +340,29 @@ func start(bin string) (*cluster, error) {
 		}
 	}()
 	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
 	if r != nil {
 		// The postgres user must own the directory: initdb creates data/ and
 		// the server writes its socket and log here.
 		if err := os.Chown(dir, int(r.uid), int(r.gid)); err != nil {
-			return nil, err
+			return nil, "", "", err
 		}
 	}
-	data := filepath.Join(dir, "data")
+	data = filepath.Join(dir, "data")
 	// -A trust: no passwords on loopback; -N: skip fsync, it is a throwaway cluster.
 	initdb := r.command(dir, filepath.Join(bin, "initdb"),
 		"-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "-N")
 	if out, err := initdb.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("initdb failed: %v\n%s", err, out)
+		return nil, "", "", fmt.Errorf("initdb failed: %v\n%s", err, out)
 	}
+	ok = true
+	return r, dir, data, nil
+}
+
+// launchFree launches the postmaster on a free port, retrying on a fresh
+// one if the chosen port was taken in the meantime.
+func launchFree(r *runAs, bin, dir, data string) (*cluster, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port, err := freePort()
@@ -345,7 +371,6 @@ func start(bin string) (*cluster, error) {
 		}
 		c, err := launch(r, bin, dir, data, port)
 		if err == nil {
-			ok = true
 			return c, nil
 		}
 		lastErr = err
@@ -407,7 +432,9 @@ func launch(r *runAs, bin, dir, data string, port int) (*cluster, error) {
 	}
 
 	if err := c.waitReady(); err != nil {
-		c.stop()
+		// Halted, not removed: the caller may retry on another port with
+		// the same data directory, and the log is read below.
+		c.halt(syscall.SIGQUIT)
 		logTail, _ := os.ReadFile(logPath)
 		if len(logTail) > 4000 {
 			logTail = logTail[len(logTail)-4000:]
@@ -448,10 +475,17 @@ func (c *cluster) waitReady() error {
 // stop does an immediate shutdown (what pg_ctl stop -m immediate does:
 // SIGQUIT to the postmaster), waits for it, and removes the directory.
 func (c *cluster) stop() {
+	c.halt(syscall.SIGQUIT)
+	_ = os.RemoveAll(c.dir)
+}
+
+// halt sends the postmaster sig and waits for it to exit, killing it if it
+// has not within 10 s; the data directory stays.
+func (c *cluster) halt(sig syscall.Signal) {
 	select {
 	case <-c.exited:
 	default:
-		_ = c.cmd.Process.Signal(syscall.SIGQUIT)
+		_ = c.cmd.Process.Signal(sig)
 		select {
 		case <-c.exited:
 		case <-time.After(10 * time.Second):
@@ -459,5 +493,127 @@ func (c *cluster) stop() {
 			<-c.exited
 		}
 	}
-	_ = os.RemoveAll(c.dir)
+}
+
+// StopMode is how Cluster.Stop shuts the server down.
+type StopMode int
+
+const (
+	// Fast is pg_ctl's -m fast (SIGINT): sessions are ended with an
+	// "administrator command" error, then the server checkpoints and exits.
+	Fast StopMode = iota
+	// Immediate is pg_ctl's -m immediate (SIGQUIT): every process exits at
+	// once, as in a crash; the next start recovers from the WAL.
+	Immediate
+)
+
+func (m StopMode) String() string {
+	if m == Immediate {
+		return "immediate"
+	}
+	return "fast"
+}
+
+// Cluster is a PostgreSQL server of one test's own, for a test that stops
+// it under a running service and starts it again. Its data and its port
+// survive a stop; the whole cluster is removed when the test ends.
+type Cluster struct {
+	bin, dir, data string
+	r              *runAs
+	port           int
+	dsn            string
+
+	mu  sync.Mutex
+	cur *cluster // nil while stopped
+}
+
+// MustStartCluster starts a cluster of the test's own (initdb and postgres,
+// well under two seconds) and returns it; it is stopped and removed when the
+// test ends. Like MustStart, it skips the test when PostgreSQL is not
+// installed, or fails it when CI is set.
+func MustStartCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	bin := binDir()
+	if bin == "" {
+		msg := "PostgreSQL server not found (/usr/lib/postgresql/*/bin/postgres); install it with: apt-get install postgresql"
+		if inCI() {
+			tb.Fatal("pgtest: CI is set, so PostgreSQL tests must run: " + msg)
+		}
+		tb.Skip("pgtest: " + msg)
+	}
+	r, dir, data, err := initCluster(bin)
+	if err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	c, err := launchFree(r, bin, dir, data)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		tb.Fatalf("pgtest: %v", err)
+	}
+	cl := &Cluster{bin: bin, dir: dir, data: data, r: r, port: c.port, dsn: c.dsn, cur: c}
+	tb.Cleanup(func() {
+		cl.mu.Lock()
+		defer cl.mu.Unlock()
+		if cl.cur != nil {
+			cl.cur.halt(syscall.SIGQUIT)
+			cl.cur = nil
+		}
+		_ = os.RemoveAll(cl.dir)
+	})
+	return cl
+}
+
+// DSN is a connection string for database "postgres" on the cluster; it
+// stays the same across Stop and Start.
+func (c *Cluster) DSN() string { return c.dsn }
+
+// Stop shuts the server down the way mode says and waits until it has
+// exited; the data directory stays for Start. Stopping a stopped cluster
+// does nothing.
+func (c *Cluster) Stop(tb testing.TB, mode StopMode) {
+	tb.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil {
+		return
+	}
+	sig := syscall.SIGINT
+	if mode == Immediate {
+		sig = syscall.SIGQUIT
+	}
+	c.cur.halt(sig)
+	c.cur = nil
+}
+
+// Start starts a stopped cluster again on its port, with its data, and
+// waits until it accepts connections. Starting a running cluster does
+// nothing.
+func (c *Cluster) Start(tb testing.TB) {
+	tb.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != nil {
+		return
+	}
+	cur, err := launch(c.r, c.bin, c.dir, c.data, c.port)
+	if err != nil {
+		tb.Fatalf("pgtest: restart on port %d: %v", c.port, err)
+	}
+	c.cur = cur
+}
+
+// Running reports whether the cluster's server is up (started and not
+// stopped, nor exited by itself).
+func (c *Cluster) Running() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil {
+		return false
+	}
+	select {
+	case <-c.cur.exited:
+		return false
+	default:
+		return true
+	}
 }

@@ -18,6 +18,13 @@ import (
 // fraction and a unit. A doubled unit is what tells bold from a genuine 55个.
 var boldNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(%|亿元|万元|亿|万|元)$`)
 
+// maxDoubledRunes bounds the runs and heading segments halve is tried on. A
+// doubled bold number or heading is a few dozen characters; halve's cost
+// grows with the cube of the length, so without a bound one long line of
+// repeated characters (100,000 digits, a line with no spaces) would stall a
+// load for hours. Longer runs are kept as they are.
+const maxDoubledRunes = 256
+
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // isNumberRune reports whether r can be part of a number with its unit.
@@ -45,7 +52,9 @@ func undoubleNumbers(s string) string {
 		}
 		run := rs[i:j]
 		flat := []rune(strings.ReplaceAll(string(run), "\n", ""))
-		if half, _, ok := halve(flat); ok && boldNumber.MatchString(string(half)) {
+		if len(flat) > maxDoubledRunes {
+			b.WriteString(string(run))
+		} else if half, _, ok := halve(flat); ok && boldNumber.MatchString(string(half)) {
 			b.WriteString(string(half))
 		} else {
 			b.WriteString(string(run))
@@ -67,6 +76,9 @@ func undoubleHeading(line string) (string, bool) {
 	segs := strings.Split(line, " ")
 	for i, seg := range segs {
 		rs := []rune(seg)
+		if len(rs) > maxDoubledRunes {
+			return "", false
+		}
 		half, longest, ok := halve(rs)
 		if !ok || longest < 2 || !strings.ContainsFunc(seg, unicode.IsLetter) {
 			return "", false

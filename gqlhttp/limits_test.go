@@ -1,4 +1,4 @@
-package graph
+package gqlhttp
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,13 +15,14 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
-	"github.com/civicgraph/civicgraph/graph/generated"
+	"github.com/civicgraph/civicgraph/graph"
+	"github.com/civicgraph/civicgraph/store"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 func TestMeasure(t *testing.T) {
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{}}).Schema()
+	schema := graph.NewExecutableSchema(&graph.Resolver{MaxFirst: 1000}).Schema()
 	tests := []struct {
 		name  string
 		query string
@@ -72,10 +74,41 @@ func TestMeasure(t *testing.T) {
 	}
 }
 
+// With -max-first below a list's default the schema's default is lowered to
+// it (graph.NewExecutableSchema), and a list a client did not size counts
+// that many, not ListFactor.
+func TestMeasureClampedDefault(t *testing.T) {
+	tests := []struct {
+		name     string
+		maxFirst int
+		query    string
+		want     Cost
+	}{
+		// search 1 + 3 (its default, clamped) × (entity 1 + name 1).
+		{"OKSearchDefaultClamped", 3, `{ search(text: "a") { entity { name } } }`, Cost{Depth: 3, Complexity: 1 + 3*2}},
+		// entities 1 + 4 × (edges 1 + node 1 + id 1).
+		{"OKConnectionDefaultClamped", 4, `{ entities { edges { node { id } } } }`, Cost{Depth: 4, Complexity: 1 + 4*3}},
+		{"OKDefaultOverListFactor", 1000, `{ entities { edges { node { id } } } }`, Cost{Depth: 4, Complexity: 1 + ListFactor*3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			schema := graph.NewExecutableSchema(&graph.Resolver{MaxFirst: tt.maxFirst}).Schema()
+			doc, errs := gqlparser.LoadQuery(schema, tt.query)
+			if errs != nil {
+				t.Fatal(errs)
+			}
+			// No maxFirst: the schema's default alone sizes the list.
+			if got := Measure(doc.Operations[0], nil, 0); got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
 // A document whose fragments each spread the next twice names 2^40 fields;
 // measuring it must take no time and saturate, not overflow.
 func TestMeasureExponentialFragments(t *testing.T) {
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{}}).Schema()
+	schema := graph.NewExecutableSchema(&graph.Resolver{MaxFirst: 1000}).Schema()
 	var b strings.Builder
 	b.WriteString(`{ entity(id: "x") { ...F0 } }`)
 	const n = 40
@@ -146,10 +179,16 @@ func TestPresentRequestErrors(t *testing.T) {
 		{"OKUncoded", context.Background(), gqlerror.Errorf("operation X not found"), "operation X not found", "BAD_USER_INPUT"},
 		{"OKTokenLimit", context.Background(), withCode("exceeded token limit of 10", errcode.ParseFailed), "exceeded token limit of 10", "LIMIT_EXCEEDED"},
 		{"OKGqlgenComplexity", context.Background(), withCode("operation has complexity 9", "COMPLEXITY_LIMIT_EXCEEDED"), "operation has complexity 9", "LIMIT_EXCEEDED"},
-		{"OKLimit", context.Background(), requestError(LimitExceeded, "too deep"), "too deep", "LIMIT_EXCEEDED"},
+		{"OKLimit", context.Background(), requestError(graph.LimitExceeded, "too deep"), "too deep", "LIMIT_EXCEEDED"},
 		{"OKWrappedDeadline", context.Background(), fmt.Errorf("read edges: %w", context.DeadlineExceeded), "the query took too long", "TIMEOUT"},
 		{"OKPastDeadline", deadline, errors.New("iterator stopped"), "the query took too long", "TIMEOUT"},
 		{"OKCancelled", context.Background(), fmt.Errorf("read: %w", context.Canceled), "the request was cancelled", "UNAVAILABLE"},
+		{"OKCoded", context.Background(), graph.Errorf(graph.BadUserInput, "bad %s", "thing"), "bad thing", "BAD_USER_INPUT"},
+		{"OKCodedWrapped", context.Background(), fmt.Errorf("page: %w", graph.Errorf(graph.LimitExceeded, "too big")), "too big", "LIMIT_EXCEEDED"},
+		{"OKDeadline", context.Background(), context.DeadlineExceeded, "the query took too long", "TIMEOUT"},
+		{"ErrInternalHidden", context.Background(), os.ErrPermission, "internal error", "INTERNAL"},
+		{"ErrStoreUnavailable", context.Background(), fmt.Errorf("read edges: %w: connection refused", store.ErrUnavailable), "the graph's store is unavailable: try again shortly", "UNAVAILABLE"},
+		{"ErrStoreUnavailablePastDeadline", deadline, fmt.Errorf("read: %w", store.ErrUnavailable), "the graph's store is unavailable: try again shortly", "UNAVAILABLE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,19 +1,28 @@
-package graph
+package gqlhttp
 
 import (
 	"context"
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/civicgraph/civicgraph/graph"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// Limits bound the work one operation may ask for, checked after parsing and
-// validation and before anything is resolved. A zero field is no limit.
+// Limits bound the work one request may ask for. MaxTokens is checked while
+// parsing and MaxFields on the parsed document before it is validated, so
+// that validation's cost is linear and bounded; the others after validation
+// and before anything is resolved. A zero field is no limit.
 type Limits struct {
+	// MaxFields bounds the selections of a document with its fragments
+	// expanded (see CountSelections), which bounds the cost of validating
+	// it.
+	MaxFields int
 	// MaxDepth is the deepest nesting of fields (a root field is depth 1).
 	MaxDepth int
 	// MaxComplexity bounds the cost of an operation (see Measure).
@@ -41,10 +50,12 @@ type Cost struct {
 
 // Measure walks the operation op of doc, fragments included, and returns its
 // cost. Each field costs 1 plus the cost of its selection; a field with a
-// `first` argument multiplies the cost of its selection by that page size
-// (its schema default when absent, at most maxFirst when maxFirst > 0, since
-// the resolvers refuse larger pages themselves), and a list of objects
-// without one by ListFactor; the lists inside a connection are its page and
+// `first` argument multiplies the cost of its selection by the page size it
+// asks for (at most maxFirst when maxFirst > 0, since the resolvers refuse
+// larger pages themselves), or when it asks none by ListFactor, or by its
+// schema default when that is smaller (as a default lowered to -max-first
+// by graph.NewExecutableSchema is), and a list of objects without a `first`
+// argument by ListFactor; the lists inside a connection are its page and
 // are not multiplied again. Introspection fields count as one field: their
 // size is bounded by the schema and by the validator's introspection depth
 // rule. Each fragment is measured once, so a document that spreads the same
@@ -138,7 +149,12 @@ func (m *measurer) multiplier(f *ast.Field) int {
 			// The default is a ceiling, not a size: lists a client did not
 			// size count like any other list, so an ordinary exploring query
 			// stays under the limit; a client asking for big pages says so.
+			// A default below ListFactor (one clamped to -max-first, see
+			// graph.NewExecutableSchema) is the most the list can hold.
 			n, ok = ListFactor, true
+			if d, err := strconv.Atoi(arg.DefaultValue.Raw); err == nil {
+				n = min(n, d)
+			}
 		}
 		if !ok { // no default: assume the largest page
 			n = m.maxFirst
@@ -192,41 +208,64 @@ func satMul(a, b int) int {
 	return min(a*b, costCap)
 }
 
-// limitsExtension refuses an operation over the limits, and introspection
-// when it is off, before execution: each refusal is a request error with a
+// limitsExtension refuses a document with too many selections before it is
+// validated, and an operation over the other limits, or introspection when
+// it is off, before it is executed: each refusal is a request error with a
 // code.
 type limitsExtension struct {
 	limits        Limits
 	maxFirst      int
 	introspection bool
+	// cache holds the documents gqlgen has parsed and validated: those were
+	// counted when they were new.
+	cache graphql.Cache[*ast.QueryDocument]
 }
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = limitsExtension{}
 
 func (limitsExtension) ExtensionName() string                   { return "CivicgraphLimits" }
 func (limitsExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
+// MutateOperationParameters runs before gqlgen parses and validates the
+// document: it parses the document itself (within the token limit) and
+// refuses it when it selects more than MaxFields. A document that does not
+// parse is left to gqlgen, which says why.
+func (e limitsExtension) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	limit := e.limits.MaxFields
+	if limit <= 0 {
+		return nil
+	}
+	if e.cache != nil {
+		if _, ok := e.cache.Get(ctx, p.Query); ok {
+			return nil
+		}
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, e.limits.MaxTokens)
+	if err != nil {
+		return nil
+	}
+	if n := CountSelections(doc); n > limit {
+		return requestError(graph.LimitExceeded, "the query selects %d fields, more than the limit of %d (a fragment's fields count again wherever it is spread, and each spread or inline fragment counts one): select fewer fields, or spread fewer fragments", n, limit)
+	}
+	return nil
+}
+
 func (e limitsExtension) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	c := Measure(opCtx.Operation, opCtx.Variables, e.maxFirst)
 	l := e.limits
 	switch {
 	case c.Introspection && !e.introspection:
-		return requestError(BadUserInput, "introspection is disabled on this server")
+		return requestError(graph.BadUserInput, "introspection is disabled on this server")
 	case l.MaxDepth > 0 && c.Depth > l.MaxDepth:
-		return requestError(LimitExceeded, "the query is %d fields deep, more than the limit of %d", c.Depth, l.MaxDepth)
+		return requestError(graph.LimitExceeded, "the query is %d fields deep, more than the limit of %d", c.Depth, l.MaxDepth)
 	case l.MaxAliases > 0 && c.Aliases > l.MaxAliases:
-		return requestError(LimitExceeded, "the query uses %d aliases, more than the limit of %d", c.Aliases, l.MaxAliases)
+		return requestError(graph.LimitExceeded, "the query uses %d aliases, more than the limit of %d", c.Aliases, l.MaxAliases)
 	case l.MaxComplexity > 0 && c.Complexity > l.MaxComplexity:
-		return requestError(LimitExceeded, "the query has complexity %d, more than the limit of %d (each field costs 1, and a list multiplies the cost of its fields by its `first`, or by %d without one): ask for smaller pages or fewer nested lists", c.Complexity, l.MaxComplexity, ListFactor)
+		return requestError(graph.LimitExceeded, "the query has complexity %d, more than the limit of %d (each field costs 1, and a list multiplies the cost of its fields by its `first`, or by %d without one): ask for smaller pages or fewer nested lists", c.Complexity, l.MaxComplexity, ListFactor)
 	}
 	return nil
-}
-
-// requestError is a coded error raised before execution.
-func requestError(code Code, format string, args ...any) *gqlerror.Error {
-	e := Errorf(code, format, args...)
-	return &gqlerror.Error{Message: e.Msg, Err: e}
 }

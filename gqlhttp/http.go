@@ -1,4 +1,4 @@
-package graph
+package gqlhttp
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/civicgraph/civicgraph/graph"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -65,25 +66,25 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			}
 			slog.ErrorContext(ctx, "graphql request panicked", "panic", p, "stack", string(debug.Stack()))
 			if !rp.wrote {
-				rp.fail(http.StatusInternalServerError, Internal, "internal error")
+				rp.fail(http.StatusInternalServerError, graph.Internal, "internal error")
 			}
 		}
 	}()
 
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		rp.fail(http.StatusMethodNotAllowed, BadUserInput, "method %s is not allowed: use POST, or GET for queries", r.Method)
+		rp.fail(http.StatusMethodNotAllowed, graph.BadUserInput, "method %s is not allowed: use POST, or GET for queries", r.Method)
 		return
 	}
 	media, ok := negotiate(r.Header.Values("Accept"))
 	if !ok {
-		rp.fail(http.StatusNotAcceptable, BadUserInput, "the Accept header allows neither %s nor %s", mediaGraphQLResponse, mediaJSON)
+		rp.fail(http.StatusNotAcceptable, graph.BadUserInput, "the Accept header allows neither %s nor %s", mediaGraphQLResponse, mediaJSON)
 		return
 	}
 	rp.media = media
 
 	var params *graphql.RawParams
-	var perr *Error
+	var perr *graph.Error
 	if r.Method == http.MethodGet {
 		params, perr = t.getParams(r)
 	} else {
@@ -96,7 +97,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	params.Headers = r.Header
 	if r.Method == http.MethodGet && !t.isQuery(params) {
 		w.Header().Set("Allow", "POST")
-		rp.fail(http.StatusMethodNotAllowed, BadUserInput, "GET requests may only run queries: send mutations with POST")
+		rp.fail(http.StatusMethodNotAllowed, graph.BadUserInput, "GET requests may only run queries: send mutations with POST")
 		return
 	}
 
@@ -123,7 +124,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return // the client has gone
 		}
-		resp = exec.DispatchError(ctx, gqlerror.List{requestError(Timeout, "the query took too long")})
+		resp = exec.DispatchError(ctx, gqlerror.List{requestError(graph.Timeout, "the query took too long")})
 	}
 	if resp.Data == nil {
 		resp.Data = json.RawMessage("null") // executed: the data entry is present
@@ -141,7 +142,7 @@ func collapseTimeouts(errs gqlerror.List) gqlerror.List {
 	out := errs[:0:0]
 	n := 0
 	for _, e := range errs {
-		if e.Extensions["code"] == string(Timeout) {
+		if e.Extensions["code"] == string(graph.Timeout) {
 			if n++; n > 1 {
 				continue
 			}
@@ -150,7 +151,7 @@ func collapseTimeouts(errs gqlerror.List) gqlerror.List {
 	}
 	if n > 1 {
 		for _, e := range out {
-			if e.Extensions["code"] == string(Timeout) {
+			if e.Extensions["code"] == string(graph.Timeout) {
 				e.Message = fmt.Sprintf("%s (%d fields were cut off)", e.Message, n)
 				break
 			}
@@ -161,16 +162,16 @@ func collapseTimeouts(errs gqlerror.List) gqlerror.List {
 
 // badRequest is a request that is not a well-formed GraphQL-over-HTTP
 // request; it never reaches GraphQL.
-func badRequest(format string, args ...any) *Error {
-	return Errorf(BadUserInput, format, args...).WithStatus(http.StatusBadRequest)
+func badRequest(format string, args ...any) *graph.Error {
+	return graph.Errorf(graph.BadUserInput, format, args...).WithStatus(http.StatusBadRequest)
 }
 
-func (t httpTransport) tooLarge() *Error {
-	return Errorf(LimitExceeded, "the request is larger than the limit of %d bytes", t.maxBody).WithStatus(http.StatusRequestEntityTooLarge)
+func (t httpTransport) tooLarge() *graph.Error {
+	return graph.Errorf(graph.LimitExceeded, "the request is larger than the limit of %d bytes", t.maxBody).WithStatus(http.StatusRequestEntityTooLarge)
 }
 
 // getParams reads query, operationName, variables and extensions from the URL.
-func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *Error) {
+func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *graph.Error) {
 	if t.maxBody > 0 && int64(len(r.URL.RawQuery)) > t.maxBody {
 		return nil, t.tooLarge()
 	}
@@ -192,11 +193,11 @@ func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *Error) {
 }
 
 // postParams reads a JSON body of at most maxBody bytes.
-func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *Error) {
+func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *graph.Error) {
 	ct := r.Header.Get("Content-Type")
 	mt, mp, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != mediaJSON || (mp["charset"] != "" && !strings.EqualFold(mp["charset"], "utf-8")) {
-		return nil, Errorf(BadUserInput, "Content-Type %q is not supported: send application/json (in UTF-8)", ct).WithStatus(http.StatusUnsupportedMediaType)
+		return nil, graph.Errorf(graph.BadUserInput, "Content-Type %q is not supported: send application/json (in UTF-8)", ct).WithStatus(http.StatusUnsupportedMediaType)
 	}
 	body := r.Body
 	if t.maxBody > 0 {
@@ -335,7 +336,7 @@ func (rp *reply) send(status int, resp *graphql.Response) {
 	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
 	if err != nil {
 		slog.Error("marshal graphql response", "err", err)
-		rp.fail(http.StatusInternalServerError, Internal, "internal error")
+		rp.fail(http.StatusInternalServerError, graph.Internal, "internal error")
 		return
 	}
 	rp.wrote = true
@@ -346,7 +347,7 @@ func (rp *reply) send(status int, resp *graphql.Response) {
 }
 
 // fail answers with one coded error and no data.
-func (rp *reply) fail(status int, code Code, format string, args ...any) {
+func (rp *reply) fail(status int, code graph.Code, format string, args ...any) {
 	e := &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": string(code)}}
 	resp := &graphql.Response{Errors: gqlerror.List{e}}
 	if rp.version != "" {
@@ -355,24 +356,8 @@ func (rp *reply) fail(status int, code Code, format string, args ...any) {
 	rp.send(status, resp)
 }
 
-// WriteError answers a request that never reached GraphQL — a refused
-// request, an HTTP endpoint beside /graphql — in the same shape as a GraphQL
-// error response: every error with its code, no data. The status is the
-// first error's (500 when it has none).
-func WriteError(w http.ResponseWriter, errs ...*Error) {
-	status := http.StatusInternalServerError
-	if len(errs) > 0 && errs[0].Status != 0 {
-		status = errs[0].Status
-	}
-	list := make(gqlerror.List, len(errs))
-	for i, e := range errs {
-		list[i] = &gqlerror.Error{Message: e.Msg, Extensions: map[string]any{"code": string(e.Code)}}
-	}
-	(&reply{w: w, media: mediaJSON}).send(status, &graphql.Response{Errors: list})
-}
-
 func graphVersion(ctx context.Context) string {
-	if g := GraphOf(ctx); g != nil {
+	if g := graph.GraphOf(ctx); g != nil {
 		return g.Version()
 	}
 	return ""
