@@ -22,6 +22,8 @@ run: build
 
 test: deps playground
 	$(GO) test -count=1 ./...
+	$(MAKE) race
+	$(MAKE) fuzz
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
 
 # The packages with concurrency, under the race detector: the server and its

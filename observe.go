@@ -326,7 +326,7 @@ func firstOperationName(doc string) string {
 }
 
 // errorCodes reads the codes and messages of the errors at the start of a
-// JSON answer. The GraphQL transport and graph.WriteError write errors
+// JSON answer. The GraphQL transport and gqlhttp.WriteError write errors
 // before data, so the kept prefix of a large answer holds them; errors past
 // it are not counted.
 func errorCodes(prefix []byte) (codes, messages []string) {

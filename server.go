@@ -453,7 +453,7 @@ const (
 
 // recoverPanics keeps a panic in any handler from dropping the connection:
 // it is logged with its stack and answered with a 500 that names no
-// internals. (GraphQL requests recover inside graph's transport first, with
+// internals. (GraphQL requests recover inside gqlhttp's transport first, with
 // a GraphQL error.)
 func recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
