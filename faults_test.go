@@ -107,9 +107,10 @@ func faultClient(conns int) *http.Client {
 // the same server answers again by itself: no restart.
 func TestPostgresOutageServer(t *testing.T) {
 	c := pgtest.MustStartCluster(t)
-	// -cache 0: a cached answer would hide the outage. -poll: the server
-	// keeps looking for new versions throughout, as in production.
-	m := MustRunMain(t, "-store", c.DSN(), "-cache", "0", "-timeout", "5s", "-poll", "100ms")
+	// -cache 0 and -response-cache 0: a cached answer would hide the
+	// outage. -poll: the server keeps looking for new versions throughout,
+	// as in production.
+	m := MustRunMain(t, "-store", c.DSN(), "-cache", "0", "-response-cache", "0", "-timeout", "5s", "-poll", "100ms")
 	client := faultClient(4)
 	const query = `{ entity(id: "person/ma-shanxiang") { name relations(first: 3) { target { name } } } }`
 	_, before, err := post(client, m.URL(), query)

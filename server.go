@@ -137,6 +137,8 @@ type Main struct {
 	DataDir         string
 	WriteToken      string
 	Cache           int
+	ResponseCache   int64         // bytes of GraphQL responses kept for repeated requests (0: off)
+	MaxAge          time.Duration // how long HTTP caches may reuse a GET /graphql answer (0: revalidate each time)
 	BatchWait       time.Duration
 	MaxFirst        int
 	Playground      bool
@@ -195,6 +197,8 @@ func NewMain() *Main {
 		StoreSpec:       "memory",
 		MaxFirst:        1000,
 		Cache:           100000,
+		ResponseCache:   32 << 20,
+		MaxAge:          time.Minute,
 		BatchWait:       graph.DefaultBatchWait,
 		Playground:      true,
 		Introspection:   true,
@@ -228,6 +232,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.DataDir, "data", "", "data folder to serve (default: the dataset built into the binary)")
 	fs.StringVar(&m.WriteToken, "write-token", "", "bearer `token` that authorizes writes (POST /admin/reload); default $CIVICGRAPH_WRITE_TOKEN; none: writes are off")
 	fs.IntVar(&m.Cache, "cache", m.Cache, "entities (and as many relation and figure lists) each graph version keeps in memory once read; the cache belongs to one version, so a new version starts empty (0: off)")
+	fs.Int64Var(&m.ResponseCache, "response-cache", m.ResponseCache, "`bytes` of GraphQL responses kept to answer repeated requests without executing them; emptied when the graph version changes; a response over an eighth of it is not kept (0: off)")
+	fs.DurationVar(&m.MaxAge, "max-age", m.MaxAge, "how long browsers and proxies may reuse a successful GET /graphql answer before revalidating it with its ETag (Cache-Control: public, max-age); 0: revalidate every time (no-cache)")
 	fs.DurationVar(&m.BatchWait, "batch-wait", m.BatchWait, "how long a request gathers sibling reads into one batch before reading the store; longer batches more, shorter answers sooner")
 	fs.IntVar(&m.MaxFirst, "max-first", m.MaxFirst, "largest page size `n` a query may ask for with first: n; above it is an error, not clamped")
 	fs.BoolVar(&m.Playground, "playground", m.Playground, "serve the GraphiQL playground at /")
@@ -302,7 +308,8 @@ Flags (serve; -flag and --flag both work):
 		name string
 		v    int64
 	}{{"max-fields", int64(m.MaxFields)}, {"max-depth", int64(m.MaxDepth)}, {"max-complexity", int64(m.MaxComplexity)}, {"max-aliases", int64(m.MaxAliases)},
-		{"max-tokens", int64(m.MaxTokens)}, {"max-body", m.MaxBody}, {"timeout", int64(m.Timeout)}} {
+		{"max-tokens", int64(m.MaxTokens)}, {"max-body", m.MaxBody}, {"timeout", int64(m.Timeout)},
+		{"response-cache", m.ResponseCache}, {"max-age", int64(m.MaxAge)}} {
 		if f.v < 0 {
 			return fmt.Errorf("%w: -%s must not be negative", errUsage, f.name)
 		}
@@ -401,10 +408,19 @@ func (m *Main) routes() *http.ServeMux {
 		Store: m.store, IRIs: iris, MaxFirst: m.MaxFirst, Introspection: m.Introspection,
 		Limits: gqlhttp.Limits{MaxFields: m.MaxFields, MaxDepth: m.MaxDepth, MaxComplexity: m.MaxComplexity,
 			MaxAliases: m.MaxAliases, MaxTokens: m.MaxTokens},
-		MaxBody:   m.MaxBody,
-		Timeout:   m.Timeout,
-		BatchWait: m.BatchWait,
+		MaxBody:       m.MaxBody,
+		Timeout:       m.Timeout,
+		BatchWait:     m.BatchWait,
+		ResponseCache: m.ResponseCache,
+		MaxAge:        m.MaxAge,
+		Build:         version(),
 	})
+	if _, on := gql.CacheStats(); on {
+		m.metrics.WatchResponseCache(func() metrics.ResponseCacheStats {
+			s, _ := gql.CacheStats()
+			return metrics.ResponseCacheStats(s)
+		})
+	}
 	// Reads are open to pages of any origin; /graphql has no mutations.
 	mux.Handle("/graphql", cors.Reads(gql, http.MethodGet, http.MethodPost))
 	ld := cors.Reads(linkeddata.NewHandler(linkeddata.Config{Store: m.store, IRIs: iris, ExportTimeout: m.ExportTimeout, Playground: m.Playground}))

@@ -1,5 +1,7 @@
-// Package bench holds the load scripts (run.sh, soak.sh) and the tests that
-// keep them from rotting; the load tool itself is bench/httpload.
+// Package bench holds the load scripts (run.sh, soak.sh, driving wrk with
+// query.lua and soak.lua) and the tests that keep them from rotting; the
+// servers run.sh measures civicgraph against are bench/gqlmin and
+// bench/hello, and bench/plot writes its report.
 package bench
 
 import (

@@ -14,13 +14,19 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
+// codePersistedQueryNotFound is the code of an automatic persisted query
+// whose hash the server does not hold (gqlgen's, as Apollo's protocol
+// names it): the one code outside the contract's a client may see.
+const codePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+
 // PresentError is the one error presenter: coded errors (graph.Error) keep
 // their message and carry their code; a store that cannot be reached
 // (store.ErrUnavailable) is UNAVAILABLE; a deadline is TIMEOUT; gqlgen's own
 // parse and validation errors keep their message and become BAD_USER_INPUT
 // (its token limit LIMIT_EXCEEDED), so that clients only ever see the
-// contract's codes; anything else is logged and shown as "internal error",
-// so no internals leak.
+// contract's codes, but for PERSISTED_QUERY_NOT_FOUND, which automatic
+// persisted queries need; anything else is logged and shown as "internal
+// error", so no internals leak.
 func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	var coded *graph.Error
@@ -44,6 +50,8 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		// Produced by gqlgen or the parser (parse, validation, variable
 		// coercion): its message is meant for the client.
 		switch code, _ := gerr.Extensions["code"].(string); {
+		case code == codePersistedQueryNotFound:
+			// Apollo's clients send the query whole on this code alone.
 		case strings.HasPrefix(gerr.Message, "exceeded token limit"):
 			setCode(gerr, graph.LimitExceeded)
 		case strings.Contains(code, "LIMIT_EXCEEDED"):

@@ -38,7 +38,7 @@ func mustStore(tb testing.TB) *store.Store {
 
 // testHandler is the endpoint over the dataset with the server's default
 // limits, changed by edit.
-func testHandler(tb testing.TB, edit func(*Config)) http.Handler {
+func testHandler(tb testing.TB, edit func(*Config)) *Handler {
 	cfg := Config{
 		Store: mustStore(tb), IRIs: kg.NewIRIs("http://civicgraph.test"), MaxFirst: 1000, Introspection: true,
 		Limits: Limits{MaxFields: 1000, MaxDepth: 12, MaxComplexity: 50000, MaxAliases: 30, MaxTokens: 10000},

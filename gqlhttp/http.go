@@ -14,10 +14,11 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/civicgraph/civicgraph/graph"
+	"github.com/civicgraph/civicgraph/respcache"
+	"github.com/civicgraph/civicgraph/store"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -29,11 +30,11 @@ const (
 	mediaGraphQLResponse = "application/graphql-response+json"
 )
 
-// httpTransport is the one gqlgen transport of /graphql: GET (queries only)
-// and POST with a JSON body, answered as the GraphQL-over-HTTP spec says.
-// gqlgen's own GET and POST transports get its status codes wrong for
-// application/graphql-response+json and always send "data": null; this one
-// gets them right:
+// serve answers one request to /graphql, GET (queries only) or POST with a
+// JSON body, as the GraphQL-over-HTTP spec says. gqlgen's own GET and POST
+// transports get its status codes wrong for
+// application/graphql-response+json and always send "data": null; this gets
+// them right:
 //
 //   - a request that is not a GraphQL request at all (wrong method, media
 //     type, unreadable body, no query) gets a 4xx in either media type;
@@ -43,22 +44,14 @@ const (
 //   - an executed operation gets 200 with its data, errors or not.
 //
 // Every answer is a GraphQL response whose errors carry extensions.code.
-type httpTransport struct {
-	maxBody   int64         // bytes of a POST body or GET query string; 0: no limit
-	timeout   time.Duration // deadline of one request; 0: none
-	maxTokens int           // parser token limit, also for the GET pre-parse
-}
-
-var _ graphql.Transport = httpTransport{}
-
-// Supports takes every request to /graphql, so that a wrong method or media
-// type gets a GraphQL answer rather than gqlgen's bare "transport not
-// supported".
-func (httpTransport) Supports(*http.Request) bool { return true }
-
-func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+// A query answered without errors is kept in the response cache under its
+// key (see cacheKey), and an identical request is answered from there
+// without executing; a GET answer has an ETag derived from the same key,
+// which If-None-Match revalidates (see reply.write).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, g *store.Graph) {
 	ctx := r.Context()
-	rp := &reply{w: w, media: mediaJSON, version: graphVersion(ctx)}
+	isGet := r.Method == http.MethodGet
+	rp := &reply{w: w, r: r, media: mediaJSON, version: g.Version(), get: isGet, cacheControl: h.cacheControl}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -70,8 +63,13 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			}
 		}
 	}()
+	if isGet {
+		// The answer depends on Accept, and the CORS wrapper answers
+		// requests with an Origin with headers others do not get.
+		w.Header().Add("Vary", "Accept, Origin")
+	}
 
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+	if !isGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
 		rp.fail(http.StatusMethodNotAllowed, graph.BadUserInput, "method %s is not allowed: use POST, or GET for queries", r.Method)
 		return
@@ -85,46 +83,76 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	var params *graphql.RawParams
 	var perr *graph.Error
-	if r.Method == http.MethodGet {
-		params, perr = t.getParams(r)
+	if isGet {
+		params, perr = h.getParams(r)
 	} else {
-		params, perr = t.postParams(w, r)
+		params, perr = h.postParams(w, r)
 	}
 	if perr != nil {
 		rp.fail(perr.Status, perr.Code, "%s", perr.Msg)
 		return
 	}
 	params.Headers = r.Header
-	if r.Method == http.MethodGet && !t.isQuery(params) {
+
+	// The deadline covers waiting for an identical request in flight.
+	if h.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, h.timeout)
+		defer cancel()
+	}
+	// A GET answer needs its key for its ETag, cached or not.
+	var key respcache.Key
+	keyed := false
+	if h.cache != nil || isGet {
+		key, keyed = h.cacheKey(r, media, g.Version(), params)
+	}
+	var fill *respcache.Fill
+	if keyed {
+		var e *respcache.Entry
+		// Only queries answered without errors are kept: a hit is one, and
+		// needs neither the GET check below nor the limits, which gave the
+		// same verdict on the same document and variables.
+		if e, fill = h.cache.Get(ctx, g.Version(), key); e != nil {
+			rp.write(http.StatusOK, e.Body, e.ETag, true)
+			return
+		}
+	}
+	var kept *respcache.Entry
+	defer func() { fill.Done(kept) }()
+
+	if isGet && params.Query != "" && !h.isQuery(params) {
 		w.Header().Set("Allow", "POST")
 		rp.fail(http.StatusMethodNotAllowed, graph.BadUserInput, "GET requests may only run queries: send mutations with POST")
 		return
 	}
 
-	if t.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, t.timeout)
-		defer cancel()
-	}
-	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	ctx = graphql.StartOperationTrace(graph.WithHost(graph.WithGraph(ctx, g, h.wait), r.Host))
+	opCtx, errs := h.exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		status := http.StatusOK
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
-		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		resp := h.exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
 		resp.Data = nil // not executed: no data entry
 		rp.send(status, resp)
 		return
 	}
-	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	isQuery := opCtx.Operation.Operation == ast.Query
+	if isGet && !isQuery {
+		// A persisted query's text was not known before now.
+		w.Header().Set("Allow", "POST")
+		rp.fail(http.StatusMethodNotAllowed, graph.BadUserInput, "GET requests may only run queries: send mutations with POST")
+		return
+	}
+	responses, ctx := h.exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil {
 		// gqlgen gives up without a response once the context is done.
 		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return // the client has gone
 		}
-		resp = exec.DispatchError(ctx, gqlerror.List{requestError(graph.Timeout, "the query took too long")})
+		resp = h.exec.DispatchError(ctx, gqlerror.List{requestError(graph.Timeout, "the query took too long")})
 	}
 	if resp.Data == nil {
 		resp.Data = json.RawMessage("null") // executed: the data entry is present
@@ -132,7 +160,18 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		resp.Errors = collapseTimeouts(resp.Errors)
 	}
-	rp.send(http.StatusOK, resp)
+	if !keyed || !isQuery || len(resp.Errors) > 0 || ctx.Err() != nil {
+		rp.send(http.StatusOK, resp)
+		return
+	}
+	body, err := marshalResponse(resp)
+	if err != nil {
+		slog.ErrorContext(ctx, "marshal graphql response", "err", err)
+		rp.fail(http.StatusInternalServerError, graph.Internal, "internal error")
+		return
+	}
+	kept = &respcache.Entry{Body: body, ETag: etagOf(key)}
+	rp.write(http.StatusOK, body, kept.ETag, true)
 }
 
 // collapseTimeouts keeps the first TIMEOUT error of a response: once the
@@ -166,47 +205,47 @@ func badRequest(format string, args ...any) *graph.Error {
 	return graph.Errorf(graph.BadUserInput, format, args...).WithStatus(http.StatusBadRequest)
 }
 
-func (t httpTransport) tooLarge() *graph.Error {
-	return graph.Errorf(graph.LimitExceeded, "the request is larger than the limit of %d bytes", t.maxBody).WithStatus(http.StatusRequestEntityTooLarge)
+func (h *Handler) tooLarge() *graph.Error {
+	return graph.Errorf(graph.LimitExceeded, "the request is larger than the limit of %d bytes", h.maxBody).WithStatus(http.StatusRequestEntityTooLarge)
 }
 
 // getParams reads query, operationName, variables and extensions from the URL.
-func (t httpTransport) getParams(r *http.Request) (*graphql.RawParams, *graph.Error) {
-	if t.maxBody > 0 && int64(len(r.URL.RawQuery)) > t.maxBody {
-		return nil, t.tooLarge()
+func (h *Handler) getParams(r *http.Request) (*graphql.RawParams, *graph.Error) {
+	if h.maxBody > 0 && int64(len(r.URL.RawQuery)) > h.maxBody {
+		return nil, h.tooLarge()
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, badRequest("the query string is malformed: %v", err)
 	}
 	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
-	if strings.TrimSpace(p.Query) == "" {
-		return nil, badRequest("missing query: pass the GraphQL document as the query parameter")
-	}
 	if p.Variables, err = decodeObject([]byte(q.Get("variables"))); err != nil {
 		return nil, badRequest("variables must be a JSON object: %v", err)
 	}
 	if p.Extensions, err = decodeObject([]byte(q.Get("extensions"))); err != nil {
 		return nil, badRequest("extensions must be a JSON object: %v", err)
 	}
+	if strings.TrimSpace(p.Query) == "" && !persisted(p) {
+		return nil, badRequest("missing query: pass the GraphQL document as the query parameter, or the hash of a persisted one in extensions")
+	}
 	return p, nil
 }
 
 // postParams reads a JSON body of at most maxBody bytes.
-func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *graph.Error) {
+func (h *Handler) postParams(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *graph.Error) {
 	ct := r.Header.Get("Content-Type")
 	mt, mp, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != mediaJSON || (mp["charset"] != "" && !strings.EqualFold(mp["charset"], "utf-8")) {
 		return nil, graph.Errorf(graph.BadUserInput, "Content-Type %q is not supported: send application/json (in UTF-8)", ct).WithStatus(http.StatusUnsupportedMediaType)
 	}
 	body := r.Body
-	if t.maxBody > 0 {
-		body = http.MaxBytesReader(w, body, t.maxBody)
+	if h.maxBody > 0 {
+		body = http.MaxBytesReader(w, body, h.maxBody)
 	}
 	b, err := io.ReadAll(body)
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, t.tooLarge()
+			return nil, h.tooLarge()
 		}
 		return nil, badRequest("the request body could not be read")
 	}
@@ -222,9 +261,6 @@ func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*grap
 	if err := decodeString(fields["query"], &p.Query); err != nil {
 		return nil, badRequest("query must be a string")
 	}
-	if strings.TrimSpace(p.Query) == "" {
-		return nil, badRequest("missing query: send {\"query\": \"…\"}")
-	}
 	if err := decodeString(fields["operationName"], &p.OperationName); err != nil {
 		return nil, badRequest("operationName must be a string or null")
 	}
@@ -233,6 +269,9 @@ func (t httpTransport) postParams(w http.ResponseWriter, r *http.Request) (*grap
 	}
 	if p.Extensions, err = decodeObject(fields["extensions"]); err != nil {
 		return nil, badRequest("extensions must be a JSON object or null")
+	}
+	if strings.TrimSpace(p.Query) == "" && !persisted(p) {
+		return nil, badRequest("missing query: send {\"query\": \"…\"}, or the hash of a persisted query in extensions")
 	}
 	return p, nil
 }
@@ -266,8 +305,8 @@ func decodeObject(raw []byte) (map[string]any, error) {
 // isQuery reports whether a GET request would run a query. A document that
 // does not parse, or names no operation it has, counts as a query here: the
 // executor then refuses it with the proper error.
-func (t httpTransport) isQuery(p *graphql.RawParams) bool {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, t.maxTokens)
+func (h *Handler) isQuery(p *graphql.RawParams) bool {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, h.maxTokens)
 	if err != nil {
 		return true
 	}
@@ -319,9 +358,13 @@ func negotiate(accept []string) (string, bool) {
 // reply writes one GraphQL response.
 type reply struct {
 	w       http.ResponseWriter
+	r       *http.Request
 	media   string
 	version string // the graph version, for responses gqlgen did not make
-	wrote   bool
+	get     bool   // a GET request: a successful answer may be kept by HTTP caches
+	// cacheControl is the Cache-Control of a successful GET answer.
+	cacheControl string
+	wrote        bool
 }
 
 // wireResponse is graphql.Response with an optional data entry: a request
@@ -332,18 +375,45 @@ type wireResponse struct {
 	Extensions map[string]any  `json:"extensions,omitempty"`
 }
 
+func marshalResponse(resp *graphql.Response) ([]byte, error) {
+	return json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
+}
+
 func (rp *reply) send(status int, resp *graphql.Response) {
-	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
+	b, err := marshalResponse(resp)
 	if err != nil {
 		slog.Error("marshal graphql response", "err", err)
 		rp.fail(http.StatusInternalServerError, graph.Internal, "internal error")
 		return
 	}
+	rp.write(status, b, "", status == http.StatusOK && len(resp.Errors) == 0)
+}
+
+// write sends a response body with the caching headers its answer calls
+// for. An answer with errors, or a POST answer, is never stored by any
+// cache (no-store): an error may pass, and a POST answer is not
+// addressable. A successful GET answer is public for the configured
+// max-age, with its ETag when it has one; a GET whose If-None-Match matches
+// that ETag gets 304 without a body.
+func (rp *reply) write(status int, body []byte, etag string, ok bool) {
 	rp.wrote = true
-	rp.w.Header().Set("Content-Type", rp.media+"; charset=utf-8")
-	rp.w.Header().Set("X-Content-Type-Options", "nosniff")
+	h := rp.w.Header()
+	if !ok || !rp.get {
+		h.Set("Cache-Control", "no-store")
+	} else {
+		h.Set("Cache-Control", rp.cacheControl)
+		if etag != "" {
+			h.Set("ETag", etag)
+			if ifNoneMatch(rp.r.Header.Values("If-None-Match"), etag) {
+				rp.w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+	}
+	h.Set("Content-Type", rp.media+"; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
 	rp.w.WriteHeader(status)
-	rp.w.Write(b)
+	rp.w.Write(body)
 }
 
 // fail answers with one coded error and no data.
@@ -354,11 +424,4 @@ func (rp *reply) fail(status int, code graph.Code, format string, args ...any) {
 		resp.Extensions = map[string]any{"graphVersion": rp.version}
 	}
 	rp.send(status, resp)
-}
-
-func graphVersion(ctx context.Context) string {
-	if g := graph.GraphOf(ctx); g != nil {
-		return g.Version()
-	}
-	return ""
 }

@@ -219,22 +219,30 @@ func (panicky) CreateOperationContext(context.Context, *graphql.RawParams) (*gra
 	panic("secret internals")
 }
 
+// The endpoint recovers, and the response cache lets the next identical
+// request through: it does not wait for the one that panicked.
 func TestTransportRecovers(t *testing.T) {
-	w := httptest.NewRecorder()
-	r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
-	r.Header.Set("Content-Type", "application/json")
-	httpTransport{}.Do(w, r, panicky{})
-	var resp struct {
-		Errors []struct {
-			Message    string
-			Extensions map[string]any
-		}
-	}
-	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("%v: %s", err, w.Body)
-	}
-	if w.Code != http.StatusInternalServerError || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "INTERNAL" ||
-		strings.Contains(w.Body.String(), "secret") {
-		t.Errorf("status %d body %s", w.Code, w.Body)
+	h := testHandler(t, func(c *Config) { c.ResponseCache = 1 << 20 })
+	h.exec = panicky{h.exec}
+	for _, name := range []string{"ErrFirst", "ErrSecond"} {
+		t.Run(name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+			r.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(w, r)
+			var resp struct {
+				Errors []struct {
+					Message    string
+					Extensions map[string]any
+				}
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("%v: %s", err, w.Body)
+			}
+			if w.Code != http.StatusInternalServerError || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "INTERNAL" ||
+				strings.Contains(w.Body.String(), "secret") || w.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("status %d headers %v body %s", w.Code, w.Header(), w.Body)
+			}
+		})
 	}
 }

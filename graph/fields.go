@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/civicgraph/civicgraph/graph/model"
 	"github.com/civicgraph/civicgraph/kg"
 	"github.com/civicgraph/civicgraph/search"
 	"github.com/civicgraph/civicgraph/store"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // checkFirst enforces the page size limits: a first the client passed is
@@ -49,6 +52,22 @@ func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) 
 
 // entityList loads entities by id, in one batch, skipping any missing.
 func (r *Resolver) entityList(ctx context.Context, ids []string) ([]model.Entity, error) {
+	es, err := r.entitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := es[:0]
+	for _, e := range es {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// entitiesByID loads entities by id, in one batch; a missing one is nil at
+// its place.
+func (r *Resolver) entitiesByID(ctx context.Context, ids []string) ([]model.Entity, error) {
 	s, err := scopeOf(ctx)
 	if err != nil {
 		return nil, err
@@ -57,13 +76,90 @@ func (r *Resolver) entityList(ctx context.Context, ids []string) ([]model.Entity
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Entity, 0, len(es))
-	for _, e := range es {
-		if e != nil {
-			out = append(out, model.NewEntity(e, r.IRIs))
-		}
+	out := make([]model.Entity, len(es))
+	for i, e := range es {
+		out[i] = model.NewEntity(e, r.IRIs)
 	}
 	return out, nil
+}
+
+// entityNeed is what a query asks of entities a resolver returns.
+type entityNeed int
+
+const (
+	needNone   entityNeed = iota // nothing: they are not selected
+	needStub                     // what an edge knows (see model.NewStub)
+	needEntity                   // their attributes, which take a read
+)
+
+// needOf reports what the selection of the field being resolved asks of
+// field of the objects of type typ it returns, or of those objects
+// themselves when field is "". Outside an operation (a resolver called
+// directly) everything is asked.
+func needOf(ctx context.Context, typ, field string) entityNeed {
+	fc := graphql.GetFieldContext(ctx)
+	if !graphql.HasOperationContext(ctx) || fc == nil {
+		return needEntity
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if field == "" {
+		return needOfSelection(oc, fc.Field.Selections)
+	}
+	need := needNone
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{typ}) {
+		if f.Name == field {
+			need = max(need, needOfSelection(oc, f.Selections))
+		}
+	}
+	return need
+}
+
+// needOfSelection is what a selection of entity fields asks.
+func needOfSelection(oc *graphql.OperationContext, sel ast.SelectionSet) entityNeed {
+	for _, f := range graphql.CollectFields(oc, sel, model.EntityTypes) {
+		if model.NeedsAttributes(f.Name) {
+			return needEntity
+		}
+	}
+	return needStub
+}
+
+// others returns the entities at the other ends of edges, by their ids and
+// names, as need asks: stubs where the edges know enough, read in one
+// batch where they do not. A missing entity is nil.
+func (r *Resolver) others(ctx context.Context, ids, names []string, need entityNeed) ([]model.Entity, error) {
+	if need != needStub {
+		return r.entitiesByID(ctx, ids)
+	}
+	out := model.NewStubs(ids, names, r.IRIs)
+	var read []string
+	var at []int
+	for i, id := range ids {
+		if out[i] == nil {
+			read = append(read, id)
+			at = append(at, i)
+		}
+	}
+	if len(read) == 0 {
+		return out, nil
+	}
+	es, err := r.entitiesByID(ctx, read)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range at {
+		out[i] = es[j]
+	}
+	return out, nil
+}
+
+// otherEnds is the ids and names of the other ends of edges.
+func otherEnds(edges []store.Edge) (ids, names []string) {
+	ids, names = make([]string, len(edges)), make([]string, len(edges))
+	for i := range edges {
+		ids[i], names[i] = edges[i].Other, edges[i].OtherName
+	}
+	return ids, names
 }
 
 // edges returns the relations of id filtered by predicate (a name or its
@@ -84,15 +180,41 @@ func (r *Resolver) edges(ctx context.Context, id string, predicate *string, dir 
 			return nil, Errorf(BadUserInput, "unknown predicate %q: see the vocabulary query", *predicate)
 		}
 	}
-	var out []store.Edge
-	for _, e := range all {
+	keep := func(e *store.Edge) bool {
 		if pred != "" && e.Predicate != pred {
-			continue
+			return false
 		}
-		if dir != nil && (*dir == model.DirectionOut && e.Dir != store.Out || *dir == model.DirectionIn && e.Dir != store.In) {
-			continue
+		return dir == nil || *dir == model.DirectionBoth || (*dir == model.DirectionOut) == (e.Dir == store.Out)
+	}
+	start, n := -1, 0
+	for i := range all {
+		if keep(&all[i]) {
+			if start < 0 {
+				start = i
+			}
+			n++
 		}
-		out = append(out, e)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	// The list is ordered by predicate, then direction, so the matches are
+	// usually one run of it: returned as they are, not copied. The list is
+	// shared (loader, cache), so its capacity ends with the run: an append
+	// copies.
+	run := all[start : start+n : start+n]
+	whole := true
+	for i := range run {
+		whole = whole && keep(&run[i])
+	}
+	if whole {
+		return run, nil
+	}
+	out := make([]store.Edge, 0, n)
+	for i := range all {
+		if keep(&all[i]) {
+			out = append(out, all[i])
+		}
 	}
 	return out, nil
 }
@@ -127,15 +249,38 @@ func (r *Resolver) relations(ctx context.Context, id string, predicate *string, 
 	if len(edges) > n {
 		edges = edges[:n]
 	}
-	return r.relationList(edges), nil
+	return r.relationList(ctx, edges)
 }
 
-func (r *Resolver) relationList(edges []store.Edge) []*model.Relation {
+// relationList shows edges as relations, with their targets when the query
+// asks for them: made here from the edges, or read for the whole list in
+// one batch, so that Relation.target is a value in hand rather than a
+// resolver per item.
+func (r *Resolver) relationList(ctx context.Context, edges []store.Edge) ([]*model.Relation, error) {
 	out := make([]*model.Relation, len(edges))
-	for i, e := range edges {
-		out[i] = &model.Relation{Edge: e, IRIs: r.IRIs}
+	rels := make([]model.Relation, len(edges)) // one allocation for all
+	for i := range edges {
+		rels[i] = model.Relation{Edge: edges[i], IRIs: r.IRIs}
+		out[i] = &rels[i]
 	}
-	return out
+	need := needNone
+	if len(edges) > 0 {
+		need = needOf(ctx, "Relation", "target")
+	}
+	if need == needNone {
+		return out, nil
+	}
+	ids, names := otherEnds(edges)
+	targets, err := r.others(ctx, ids, names, need)
+	if err != nil {
+		return nil, err
+	}
+	for i, rel := range out {
+		if rel.Target = targets[i]; rel.Target == nil {
+			return nil, fmt.Errorf("relation %s: no entity %s", rel.Statement, rel.Other)
+		}
+	}
+	return out, nil
 }
 
 func (r *Resolver) relationCount(ctx context.Context, id string, predicate *string, dir *model.Direction) (int, error) {
@@ -172,22 +317,50 @@ func inPeriod(got, want string) bool {
 	return got == want || strings.HasPrefix(got, want+"-") || strings.HasPrefix(got, want+"/")
 }
 
-// honours lists the award relations of id as honours received.
+// honours lists the award relations of id as honours received, with the
+// honours themselves when the query asks for them: made here from the
+// edges, or read for the whole list in one batch, so that
+// HonourAward.honour is a value in hand rather than a resolver per item.
 func (r *Resolver) honours(ctx context.Context, id string) ([]*model.HonourAward, error) {
 	edges, err := r.edgesOf(ctx, id, "award", model.DirectionOut)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.HonourAward, len(edges))
-	for i, e := range edges {
-		a := &model.HonourAward{HonourID: e.Other, Evidence: e.Evidence}
-		if t, ok := e.Qualifier(kg.QualTime); ok {
-			a.Time, a.TimeInferred = &t.Value, t.Inferred
+	awards := make([]model.HonourAward, len(edges)) // one allocation for all
+	for i := range edges {
+		e := &edges[i]
+		a := &awards[i]
+		a.HonourID, a.Evidence = e.Other, e.Evidence
+		for j := range e.Qualifiers {
+			if q := &e.Qualifiers[j]; q.Key == kg.QualTime {
+				a.Time, a.TimeInferred = &q.Value, q.Inferred // shared, only read
+				break
+			}
 		}
 		if a.Evidence == nil {
 			a.Evidence = []kg.Evidence{}
 		}
 		out[i] = a
+	}
+	need := needNone
+	if len(edges) > 0 {
+		need = needOf(ctx, "HonourAward", "honour")
+	}
+	if need == needNone {
+		return out, nil
+	}
+	ids, names := otherEnds(edges)
+	honours, err := r.others(ctx, ids, names, need)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range out {
+		h, ok := honours[i].(*model.Honour)
+		if !ok {
+			return nil, fmt.Errorf("award of %s is not an honour", a.HonourID)
+		}
+		a.Honour = h
 	}
 	return out, nil
 }
@@ -199,15 +372,22 @@ func (r *Resolver) related(ctx context.Context, id, predicate string, dir model.
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var ids []string
+	seen := make(map[string]bool, len(edges))
+	var ids, names []string
 	for _, e := range edges {
 		if !seen[e.Other] {
 			seen[e.Other] = true
-			ids = append(ids, e.Other)
+			ids, names = append(ids, e.Other), append(names, e.OtherName)
 		}
 	}
-	return r.entityList(ctx, ids)
+	if len(ids) == 0 {
+		return []model.Entity{}, nil
+	}
+	es, err := r.others(ctx, ids, names, needOf(ctx, "", ""))
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(es, func(e model.Entity) bool { return e == nil }), nil
 }
 
 // relatedPlace is the first place at the other end of predicate, if any.
@@ -237,7 +417,7 @@ func (r *Resolver) relationsOf(ctx context.Context, id string, dir model.Directi
 		}
 		edges = append(edges, es...)
 	}
-	return r.relationList(edges), nil
+	return r.relationList(ctx, edges)
 }
 
 func ofType[T any](es []model.Entity) []T {
@@ -285,6 +465,24 @@ func (r *Resolver) search(ctx context.Context, text string, types []model.Entity
 	out := make([]*model.SearchHit, len(hits))
 	for i, h := range hits {
 		out[i] = &model.SearchHit{EntityID: h.ID, Score: h.Score, Matched: h.Matched, How: model.MatchKind(h.How.String())}
+	}
+	if len(hits) == 0 || needOf(ctx, "SearchHit", "entity") == needNone {
+		return out, nil
+	}
+	// The hits' entities, in one batch, so that SearchHit.entity is a value
+	// in hand rather than a resolver per hit.
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	es, err := r.entitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, hit := range out {
+		if hit.Entity = es[i]; hit.Entity == nil {
+			return nil, fmt.Errorf("search hit: no entity %s", hit.EntityID)
+		}
 	}
 	return out, nil
 }
@@ -344,14 +542,14 @@ func (r *Resolver) sources(ctx context.Context) ([]*model.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Source, 0, len(ids))
-	for _, id := range ids {
-		src, err := r.source(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+	srcs, err := s.sources.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Source, 0, len(srcs))
+	for _, src := range srcs {
 		if src != nil {
-			out = append(out, src)
+			out = append(out, &model.Source{Source: *src, IRIs: r.IRIs})
 		}
 	}
 	return out, nil

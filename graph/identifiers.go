@@ -32,12 +32,3 @@ func (r *Resolver) entityByIdentifier(ctx context.Context, scheme, value string)
 	// first id is the answer on every store.
 	return r.entity(ctx, ids[0])
 }
-
-// identifierURL is the page about an identifier's value, null when its
-// scheme has none.
-func identifierURL(id *kg.Identifier) *string {
-	if u := id.URL(); u != "" {
-		return &u
-	}
-	return nil
-}

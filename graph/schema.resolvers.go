@@ -118,22 +118,6 @@ func (r *honourResolver) Recipients(ctx context.Context, obj *model.Honour) ([]m
 	return r.related(ctx, obj.E.ID, "award", model.DirectionIn)
 }
 
-func (r *honourAwardResolver) Honour(ctx context.Context, obj *model.HonourAward) (*model.Honour, error) {
-	e, err := r.entity(ctx, obj.HonourID)
-	if err != nil {
-		return nil, err
-	}
-	h, ok := e.(*model.Honour)
-	if !ok {
-		return nil, fmt.Errorf("award of %s is not an honour", obj.HonourID)
-	}
-	return h, nil
-}
-
-func (r *identifierResolver) URL(ctx context.Context, obj *kg.Identifier) (*string, error) {
-	return identifierURL(obj), nil
-}
-
 func (r *importResolver) Records(ctx context.Context, obj *model.Import, first *int, after *string) ([]*model.ImportRecord, error) {
 	return r.importRecords(ctx, obj, first, after)
 }
@@ -329,22 +313,6 @@ func (r *queryResolver) GraphVersion(ctx context.Context) (string, error) {
 	return s.g.Version(), nil
 }
 
-func (r *relationResolver) Target(ctx context.Context, obj *model.Relation) (model.Entity, error) {
-	e, err := r.entity(ctx, obj.Other)
-	if err == nil && e == nil {
-		err = fmt.Errorf("relation %s: no entity %s", obj.Statement, obj.Other)
-	}
-	return e, err
-}
-
-func (r *searchHitResolver) Entity(ctx context.Context, obj *model.SearchHit) (model.Entity, error) {
-	e, err := r.entity(ctx, obj.EntityID)
-	if err == nil && e == nil {
-		err = fmt.Errorf("search hit: no entity %s", obj.EntityID)
-	}
-	return e, err
-}
-
 func (r *Resolver) Company() generated.CompanyResolver { return &companyResolver{r} }
 
 func (r *Resolver) Document() generated.DocumentResolver { return &documentResolver{r} }
@@ -354,10 +322,6 @@ func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 func (r *Resolver) Evidence() generated.EvidenceResolver { return &evidenceResolver{r} }
 
 func (r *Resolver) Honour() generated.HonourResolver { return &honourResolver{r} }
-
-func (r *Resolver) HonourAward() generated.HonourAwardResolver { return &honourAwardResolver{r} }
-
-func (r *Resolver) Identifier() generated.IdentifierResolver { return &identifierResolver{r} }
 
 func (r *Resolver) Import() generated.ImportResolver { return &importResolver{r} }
 
@@ -375,18 +339,12 @@ func (r *Resolver) Project() generated.ProjectResolver { return &projectResolver
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-func (r *Resolver) Relation() generated.RelationResolver { return &relationResolver{r} }
-
-func (r *Resolver) SearchHit() generated.SearchHitResolver { return &searchHitResolver{r} }
-
 type (
 	companyResolver      struct{ *Resolver }
 	documentResolver     struct{ *Resolver }
 	eventResolver        struct{ *Resolver }
 	evidenceResolver     struct{ *Resolver }
 	honourResolver       struct{ *Resolver }
-	honourAwardResolver  struct{ *Resolver }
-	identifierResolver   struct{ *Resolver }
 	importResolver       struct{ *Resolver }
 	importRecordResolver struct{ *Resolver }
 	linkedRecordResolver struct{ *Resolver }
@@ -395,6 +353,4 @@ type (
 	placeResolver        struct{ *Resolver }
 	projectResolver      struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
-	relationResolver     struct{ *Resolver }
-	searchHitResolver    struct{ *Resolver }
 )

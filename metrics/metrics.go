@@ -221,6 +221,39 @@ func (m *Metrics) Load(kind string, d time.Duration, err error) {
 	m.loads.WithLabelValues(kind, outcome).Observe(d.Seconds())
 }
 
+// ResponseCacheStats are the counts of the GraphQL response cache.
+type ResponseCacheStats struct {
+	Hits      int64 // requests answered from the cache (or by an identical request in flight)
+	Misses    int64 // requests it could not answer
+	Evictions int64 // responses dropped to stay within its budget
+	Rejected  int64 // responses too large to keep
+	Bytes     int64 // bytes held now
+	Entries   int64 // responses held now
+}
+
+// WatchResponseCache exports the response cache's counts, read at each
+// scrape.
+func (m *Metrics) WatchResponseCache(read func() ResponseCacheStats) {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(Namespace+"_response_cache_"+name, help, nil, nil)
+	}
+	hits := desc("hits_total", "GraphQL requests answered from the response cache, or by an identical request in flight, without executing.")
+	misses := desc("misses_total", "GraphQL requests the response cache could not answer (while it is on).")
+	evictions := desc("evictions_total", "Responses dropped, least recently used first, to keep the response cache within -response-cache bytes.")
+	rejected := desc("rejected_total", "Responses not kept for being larger than an eighth of -response-cache.")
+	bytes := desc("bytes", "Bytes the response cache holds now (responses and their bookkeeping).")
+	entries := desc("entries", "Responses the response cache holds now.")
+	m.reg.MustRegister(collectorFunc{descs: []*prometheus.Desc{hits, misses, evictions, rejected, bytes, entries}, collect: func(ch chan<- prometheus.Metric) {
+		s := read()
+		ch <- prometheus.MustNewConstMetric(hits, prometheus.CounterValue, float64(s.Hits))
+		ch <- prometheus.MustNewConstMetric(misses, prometheus.CounterValue, float64(s.Misses))
+		ch <- prometheus.MustNewConstMetric(evictions, prometheus.CounterValue, float64(s.Evictions))
+		ch <- prometheus.MustNewConstMetric(rejected, prometheus.CounterValue, float64(s.Rejected))
+		ch <- prometheus.MustNewConstMetric(bytes, prometheus.GaugeValue, float64(s.Bytes))
+		ch <- prometheus.MustNewConstMetric(entries, prometheus.GaugeValue, float64(s.Entries))
+	}})
+}
+
 // storeCollector exports the store's counts as counters.
 func storeCollector(read func() (int64, int64, int64)) prometheus.Collector {
 	reads := prometheus.NewDesc(Namespace+"_store_reads_total", "Reads of the quad store (a batch of keys is one read; cache hits are not reads).", nil, nil)

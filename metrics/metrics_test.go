@@ -161,3 +161,39 @@ func TestHandlerAccess(t *testing.T) {
 		})
 	}
 }
+
+// The response cache's counts are exported as they are read, counters and
+// gauges alike.
+func TestWatchResponseCache(t *testing.T) {
+	m := New(Config{})
+	s := ResponseCacheStats{Hits: 1, Misses: 2, Evictions: 3, Rejected: 4, Bytes: 5000, Entries: 6}
+	m.WatchResponseCache(func() ResponseCacheStats { return s })
+	h := m.Handler()
+	before := scrape(t, h)
+	s.Hits, s.Bytes = 11, 4000
+	after := scrape(t, h)
+	tests := []struct {
+		name          string
+		series        string
+		before, after float64
+	}{
+		{"OKHits", "civicgraph_response_cache_hits_total", 1, 11},
+		{"OKMisses", "civicgraph_response_cache_misses_total", 2, 2},
+		{"OKEvictions", "civicgraph_response_cache_evictions_total", 3, 3},
+		{"OKRejected", "civicgraph_response_cache_rejected_total", 4, 4},
+		{"OKBytesFall", "civicgraph_response_cache_bytes", 5000, 4000},
+		{"OKEntries", "civicgraph_response_cache_entries", 6, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if b, a := before[tt.series], after[tt.series]; b != tt.before || a != tt.after {
+				t.Errorf("%s: %v then %v, want %v then %v", tt.series, b, a, tt.before, tt.after)
+			}
+		})
+	}
+	t.Run("ErrOffNotExported", func(t *testing.T) {
+		if _, ok := scrape(t, New(Config{}).Handler())["civicgraph_response_cache_hits_total"]; ok {
+			t.Error("a server without a response cache exports its metrics")
+		}
+	})
+}

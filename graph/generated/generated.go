@@ -34,8 +34,6 @@ type ResolverRoot interface {
 	Event() EventResolver
 	Evidence() EvidenceResolver
 	Honour() HonourResolver
-	HonourAward() HonourAwardResolver
-	Identifier() IdentifierResolver
 	Import() ImportResolver
 	ImportRecord() ImportRecordResolver
 	LinkedRecord() LinkedRecordResolver
@@ -44,8 +42,6 @@ type ResolverRoot interface {
 	Place() PlaceResolver
 	Project() ProjectResolver
 	Query() QueryResolver
-	Relation() RelationResolver
-	SearchHit() SearchHitResolver
 }
 
 type DirectiveRoot struct {
@@ -390,12 +386,6 @@ type HonourResolver interface {
 	LinkedRecords(ctx context.Context, obj *model.Honour) ([]*model.LinkedRecord, error)
 	Recipients(ctx context.Context, obj *model.Honour) ([]model.Entity, error)
 }
-type HonourAwardResolver interface {
-	Honour(ctx context.Context, obj *model.HonourAward) (*model.Honour, error)
-}
-type IdentifierResolver interface {
-	URL(ctx context.Context, obj *kg.Identifier) (*string, error)
-}
 type ImportResolver interface {
 	Records(ctx context.Context, obj *model.Import, first *int, after *string) ([]*model.ImportRecord, error)
 }
@@ -456,12 +446,6 @@ type QueryResolver interface {
 	Import(ctx context.Context, name string) (*model.Import, error)
 	EntityByIdentifier(ctx context.Context, scheme string, value string) (model.Entity, error)
 	GraphVersion(ctx context.Context) (string, error)
-}
-type RelationResolver interface {
-	Target(ctx context.Context, obj *model.Relation) (model.Entity, error)
-}
-type SearchHitResolver interface {
-	Entity(ctx context.Context, obj *model.SearchHit) (model.Entity, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4622,8 +4606,8 @@ func (ec *executionContext) _Company_identifiers(ctx context.Context, field grap
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5098,8 +5082,8 @@ func (ec *executionContext) _Document_identifiers(ctx context.Context, field gra
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5698,8 +5682,8 @@ func (ec *executionContext) _Event_identifiers(ctx context.Context, field graphq
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6459,8 +6443,8 @@ func (ec *executionContext) _Honour_identifiers(ctx context.Context, field graph
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6684,7 +6668,7 @@ func (ec *executionContext) _HonourAward_honour(ctx context.Context, field graph
 			return ec.fieldContext_HonourAward_honour(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HonourAward().Honour(ctx, obj)
+			return obj.Honour, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Honour) graphql.Marshaler {
@@ -6698,8 +6682,8 @@ func (ec *executionContext) fieldContext_HonourAward_honour(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "HonourAward",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Honour(ctx, field)
 		},
@@ -6785,7 +6769,7 @@ func (ec *executionContext) fieldContext_HonourAward_evidence(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
+func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6808,7 +6792,7 @@ func (ec *executionContext) fieldContext_Identifier_scheme(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
 }
 
-func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
+func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6831,7 +6815,7 @@ func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Identifier", field, false, false, "String")
 }
 
-func (ec *executionContext) _Identifier_url(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
+func (ec *executionContext) _Identifier_url(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6840,7 +6824,7 @@ func (ec *executionContext) _Identifier_url(ctx context.Context, field graphql.C
 			return ec.fieldContext_Identifier_url(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Identifier().URL(ctx, obj)
+			return obj.URL(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6851,10 +6835,10 @@ func (ec *executionContext) _Identifier_url(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Identifier_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identifier", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Identifier", field, true, false, "String")
 }
 
-func (ec *executionContext) _Identifier_citation(ctx context.Context, field graphql.CollectedField, obj *kg.Identifier) (ret graphql.Marshaler) {
+func (ec *executionContext) _Identifier_citation(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7659,8 +7643,8 @@ func (ec *executionContext) _Organization_identifiers(ctx context.Context, field
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8135,8 +8119,8 @@ func (ec *executionContext) _Person_identifiers(ctx context.Context, field graph
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8675,8 +8659,8 @@ func (ec *executionContext) _Place_identifiers(ctx context.Context, field graphq
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9399,8 +9383,8 @@ func (ec *executionContext) _Project_identifiers(ctx context.Context, field grap
 			return obj.Identifiers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
-			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
+			return ec.marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10469,7 +10453,7 @@ func (ec *executionContext) _Relation_target(ctx context.Context, field graphql.
 			return ec.fieldContext_Relation_target(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().Target(ctx, obj)
+			return obj.Target, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -10483,8 +10467,8 @@ func (ec *executionContext) fieldContext_Relation_target(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Relation",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -10588,7 +10572,7 @@ func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql
 			return ec.fieldContext_SearchHit_entity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SearchHit().Entity(ctx, obj)
+			return obj.Entity, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -10602,8 +10586,8 @@ func (ec *executionContext) fieldContext_SearchHit_entity(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "SearchHit",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -12670,25 +12654,24 @@ func (ec *executionContext) _HonourAward(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("HonourAward")
 		case "honour":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._HonourAward_honour(ctx, field, obj)
-				})
+			out.Values[i] = ec._HonourAward_honour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "time":
 			out.Values[i] = ec._HonourAward_time(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "timeInferred":
 			out.Values[i] = ec._HonourAward_timeInferred(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "evidence":
 			out.Values[i] = ec._HonourAward_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12709,7 +12692,7 @@ func (ec *executionContext) _HonourAward(ctx context.Context, sel ast.SelectionS
 
 var identifierImplementors = []string{"Identifier"}
 
-func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSet, obj *kg.Identifier) graphql.Marshaler {
+func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSet, obj *model.Identifier) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, identifierImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12721,23 +12704,22 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 		case "scheme":
 			out.Values[i] = ec._Identifier_scheme(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "value":
 			out.Values[i] = ec._Identifier_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "url":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Identifier_url(ctx, field, obj)
-				})
+			out.Values[i] = ec._Identifier_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "citation":
 			out.Values[i] = ec._Identifier_citation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13730,53 +13712,52 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		case "predicate":
 			out.Values[i] = ec._Relation_predicate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "predicateIri":
 			out.Values[i] = ec._Relation_predicateIri(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "cursor":
 			out.Values[i] = ec._Relation_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "label":
 			out.Values[i] = ec._Relation_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "labelEn":
 			out.Values[i] = ec._Relation_labelEn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "direction":
 			out.Values[i] = ec._Relation_direction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "target":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relation_target(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relation_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "qualifiers":
 			out.Values[i] = ec._Relation_qualifiers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "evidence":
 			out.Values[i] = ec._Relation_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "inferred":
 			out.Values[i] = ec._Relation_inferred(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13807,25 +13788,24 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
 		case "entity":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SearchHit_entity(ctx, field, obj)
-				})
+			out.Values[i] = ec._SearchHit_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "score":
 			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "matched":
 			out.Values[i] = ec._SearchHit_matched(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "how":
 			out.Values[i] = ec._SearchHit_how(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14492,15 +14472,15 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalNIdentifier2githubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifier(ctx context.Context, sel ast.SelectionSet, v kg.Identifier) graphql.Marshaler {
+func (ec *executionContext) marshalNIdentifier2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifier(ctx context.Context, sel ast.SelectionSet, v model.Identifier) graphql.Marshaler {
 	return ec._Identifier(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifierᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Identifier) graphql.Marshaler {
+func (ec *executionContext) marshalNIdentifier2ᚕgithubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifierᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Identifier) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIdentifier2githubᚗcomᚋcivicgraphᚋcivicgraphᚋkgᚐIdentifier(ctx, sel, v[i])
+		return ec.marshalNIdentifier2githubᚗcomᚋcivicgraphᚋcivicgraphᚋgraphᚋmodelᚐIdentifier(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

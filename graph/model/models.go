@@ -20,15 +20,15 @@ type Base struct {
 
 func (Base) IsEntity() {}
 
-func (b Base) ID() string                   { return b.E.ID }
-func (b Base) Name() string                 { return b.E.Name }
-func (b Base) Aliases() []string            { return nonNil(b.E.Aliases) }
-func (b Base) Pinyin() string               { return search.Romanize(b.E.Name, b.E.Kind, b.E.Pinyin) }
-func (b Base) Description() *string         { return optional(b.E.Description) }
-func (b Base) Category() *string            { return optional(b.E.Category) }
-func (b Base) Identifiers() []kg.Identifier { return b.E.Identifiers }
-func (b Base) Type() EntityType             { return TypeOf(b.E.Kind) }
-func (b Base) Iri() string                  { return b.IRIs.Entity(b.E.ID) }
+func (b Base) ID() string                { return b.E.ID }
+func (b Base) Name() string              { return b.E.Name }
+func (b Base) Aliases() []string         { return nonNil(b.E.Aliases) }
+func (b Base) Pinyin() string            { return search.Romanize(b.E.Name, b.E.Kind, b.E.Pinyin) }
+func (b Base) Description() *string      { return optional(b.E.Description) }
+func (b Base) Category() *string         { return optional(b.E.Category) }
+func (b Base) Identifiers() []Identifier { return identifiers(b.E.Identifiers) }
+func (b Base) Type() EntityType          { return TypeOf(b.E.Kind) }
+func (b Base) Iri() string               { return b.IRIs.Entity(b.E.ID) }
 
 // The entity types, one per kind.
 type (
@@ -67,6 +67,47 @@ func NewEntity(e *kg.Entity, iris kg.IRIs) Entity {
 	return &Event{b}
 }
 
+// NewStub is the entity at the other end of an edge as the edge knows it:
+// its id, its kind (the id's first part) and its name. It answers every
+// field but its attributes (see NeedsAttributes), which take a read. Nil
+// when id names no entity or the name is unknown.
+func NewStub(id, name string, iris kg.IRIs) Entity {
+	return NewStubs([]string{id}, []string{name}, iris)[0]
+}
+
+// NewStubs makes the stubs of the entities ids, named names, together.
+func NewStubs(ids, names []string, iris kg.IRIs) []Entity {
+	es := make([]kg.Entity, len(ids)) // one allocation for all
+	out := make([]Entity, len(ids))
+	for i, id := range ids {
+		// The ids come from the store, which holds valid ones: the kind is
+		// all that is needed of them.
+		kind, _, ok := strings.Cut(id, "/")
+		if !ok || !kg.Kind(kind).Valid() || names[i] == "" {
+			continue
+		}
+		es[i] = kg.Entity{ID: id, Kind: kg.Kind(kind), Name: names[i]}
+		out[i] = NewEntity(&es[i], iris)
+	}
+	return out
+}
+
+// NeedsAttributes reports whether field, of one of the entity types,
+// reads the attributes of the entity, which a stub lacks: the methods of
+// Base but its id, name, kind and IRI. (The other fields are resolvers,
+// which read by id.)
+func NeedsAttributes(field string) bool {
+	switch field {
+	case "aliases", "pinyin", "description", "category", "identifiers":
+		return true
+	}
+	return false
+}
+
+// EntityTypes are the names of the entity types and their interface: a
+// fragment on any of them may select an entity's fields.
+var EntityTypes = []string{"Entity", "Person", "Company", "Organization", "Place", "Honour", "Project", "Document", "Event"}
+
 // IDOf returns the id of an entity value of any of the types above.
 func IDOf(e Entity) string {
 	if b, ok := e.(interface{ EntityID() string }); ok {
@@ -84,10 +125,12 @@ func TypeOf(k kg.Kind) EntityType { return EntityType(strings.ToUpper(string(k))
 // KindOf maps a GraphQL enum value to its kind.
 func KindOf(t EntityType) kg.Kind { return kg.Kind(strings.ToLower(string(t))) }
 
-// Relation is one relation read from one end.
+// Relation is one relation read from one end; Target is the entity at the
+// other end, read with the list when the query asks for it.
 type Relation struct {
 	store.Edge
-	IRIs kg.IRIs
+	IRIs   kg.IRIs
+	Target Entity
 }
 
 func (r *Relation) PredicateIri() string { return r.IRIs.Predicate(r.Predicate) }
@@ -137,9 +180,25 @@ func RelationCursor(e store.Edge) string {
 func (r *Relation) Qualifiers() []kg.Qualifier { return nonNil(r.Edge.Qualifiers) }
 func (r *Relation) Evidence() []kg.Evidence    { return nonNil(r.Edge.Evidence) }
 
-// HonourAward is an honour received, read from the recipient's award relation.
+// Identifier is an identifier of an entity in another dataset.
+type Identifier struct{ kg.Identifier }
+
+// URL is the page about the value, nil when its scheme has none.
+func (i *Identifier) URL() *string { return optional(i.Identifier.URL()) }
+
+func identifiers(ids []kg.Identifier) []Identifier {
+	out := make([]Identifier, len(ids))
+	for i, id := range ids {
+		out[i] = Identifier{id}
+	}
+	return out
+}
+
+// HonourAward is an honour received, read from the recipient's award
+// relation; Honour is read with the list when the query asks for it.
 type HonourAward struct {
 	HonourID     string
+	Honour       *Honour
 	Time         *string
 	TimeInferred bool
 	Evidence     []kg.Evidence
@@ -178,9 +237,11 @@ func (p *Predicate) InverseLabelEn() string { return p.P.InverseEn }
 func (p *Predicate) Equivalent() *string    { return optional(p.P.Maps) }
 func (p *Predicate) Description() string    { return p.P.Doc }
 
-// SearchHit is one search result; the entity is loaded by its resolver.
+// SearchHit is one search result; Entity is read with the hits when the
+// query asks for it.
 type SearchHit struct {
 	EntityID string
+	Entity   Entity
 	Score    float64
 	Matched  string
 	How      MatchKind
