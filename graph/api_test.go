@@ -39,9 +39,13 @@ func MustOpenStore(tb testing.TB) *store.Store {
 // MustClient returns a gqlgen test client over the real handler and store.
 func MustClient(tb testing.TB, st *store.Store) *client.Client {
 	tb.Helper()
-	// A generous batch wait keeps TestNoNPlusOne's counts exact on a busy
-	// machine; the batching itself is the same at any wait.
-	return client.New(gqlhttp.NewHandler(gqlhttp.Config{Store: st, IRIs: kg.NewIRIs(base), MaxFirst: 1000, Introspection: true, BatchWait: 20 * time.Millisecond}))
+	return MustClientWait(tb, st, 20*time.Millisecond)
+}
+
+// MustClientWait is MustClient with the loaders' batch wait.
+func MustClientWait(tb testing.TB, st *store.Store, wait time.Duration) *client.Client {
+	tb.Helper()
+	return client.New(gqlhttp.NewHandler(gqlhttp.Config{Store: st, IRIs: kg.NewIRIs(base), MaxFirst: 1000, Introspection: true, BatchWait: wait}))
 }
 
 type gqlError struct {
@@ -507,26 +511,52 @@ func TestSource(t *testing.T) {
 // walks.
 func TestNoNPlusOne(t *testing.T) {
 	st := MustOpenStore(t)
-	c := MustClient(t, st)
-	calls := func(q string) int64 {
+	// A wait far longer than a level takes to gather its keys, even on a
+	// busy machine, keeps the counts exact; the batching is the same at
+	// any wait.
+	c := MustClientWait(t, st, 250*time.Millisecond)
+	// What a query costs the store: its batch reads (calls) and the Cayley
+	// queries they ran, one per level of each read.
+	type cost struct{ calls, queries int64 }
+	measure := func(q string) cost {
 		g, err := st.Acquire()
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer g.Release()
-		before := g.Calls()
+		calls, queries := g.Calls(), g.Queries()
 		mustQuery(t, c, q, nil)
-		return g.Calls() - before
+		return cost{g.Calls() - calls, g.Queries() - queries}
 	}
 	walk := `relations { target { name relations { target { name } } } } figures { indicator evidence { source { id } } }`
-	small := calls(`{ entities(first: 2) { edges { node { ` + walk + ` } } } }`)
-	large := calls(`{ entities(first: 1000) { edges { node { ` + walk + ` } } } }`)
-	// One call per level of the query, whatever the width of the level; a
-	// little slack for a level whose keys arrive in two batches.
-	if large > small+2 {
-		t.Errorf("a query over every entity made %d store calls, over two %d: reads are not batched", large, small)
+	small := measure(`{ entities(first: 2) { edges { node { ` + walk + ` } } } }`)
+	large := measure(`{ entities(first: 1000) { edges { node { ` + walk + ` } } } }`)
+	t.Logf("two entities: %d store calls, %d Cayley queries; all entities: %d, %d", small.calls, small.queries, large.calls, large.queries)
+	// The most levels one read runs: Edges' relations by subject and by
+	// object, statements and evidence (the other ends are a call of their
+	// own).
+	const levels = 4
+	tests := []struct {
+		name      string
+		got, want int64
+	}{
+		// One call per level of the query, whatever its width; a little
+		// slack for a level whose keys arrive in two batches.
+		{"OKStoreCalls", large.calls, small.calls + 2},
+		// One Cayley query per level of each read, never one per id.
+		{"OKCayleyQueriesPerCall/Two", small.queries, levels * small.calls},
+		{"OKCayleyQueriesPerCall/All", large.queries, levels * large.calls},
+		// All entities cost no more queries than two, but for the reads
+		// of the batches they may add.
+		{"OKCayleyQueries", large.queries, small.queries + levels*max(0, large.calls-small.calls)},
 	}
-	t.Logf("store calls: two entities %d, all entities %d", small, large)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got > tt.want {
+				t.Errorf("%d, want at most %d: reads are not batched", tt.got, tt.want)
+			}
+		})
+	}
 }
 
 // TestContract pins the names outside tools rely on: every type, field,

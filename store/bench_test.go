@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/civicgraph/civicgraph/kg"
@@ -52,42 +54,109 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// BenchmarkEntities reads every entity, one batch per operation.
-func BenchmarkEntities(b *testing.B) {
-	benchRead(b, "Entities", func(ctx context.Context, g *store.Graph, ids []string) error {
+// readShapes are the reads the API makes, each over a batch as wide as the
+// dataset unless said otherwise; ids are every entity id, sorted.
+var readShapes = []struct {
+	name string
+	read func(ctx context.Context, g *store.Graph, ids []string) error
+}{
+	{"Entities", func(ctx context.Context, g *store.Graph, ids []string) error {
 		_, err := g.Entities(ctx, ids)
 		return err
-	})
-}
-
-// BenchmarkEdges reads the relations of every entity, both directions with
-// qualifiers and evidence, one batch per operation.
-func BenchmarkEdges(b *testing.B) {
-	benchRead(b, "Edges", func(ctx context.Context, g *store.Graph, ids []string) error {
+	}},
+	// Relations of every entity, both directions with qualifiers and
+	// evidence, and the other ends' names.
+	{"Edges", func(ctx context.Context, g *store.Graph, ids []string) error {
 		_, err := g.Edges(ctx, ids)
 		return err
-	})
+	}},
+	{"Figures", func(ctx context.Context, g *store.Graph, ids []string) error {
+		_, err := g.Figures(ctx, ids)
+		return err
+	}},
+	{"Sources", func(ctx context.Context, g *store.Graph, ids []string) error {
+		_, err := g.Sources(ctx, append([]string{"source/generated"}, ids...))
+		return err
+	}},
+	// One identifier of one place.
+	{"EntitiesByIdentifier", func(ctx context.Context, g *store.Graph, _ []string) error {
+		found, err := g.EntitiesByIdentifier(ctx, "divisionCode", storetest.GeneratedCode(3))
+		if err == nil && len(found) != 1 {
+			err = fmt.Errorf("found %v, want place/p-3", found)
+		}
+		return err
+	}},
+	// The relations of every place, then those of every person living
+	// there: a two-level walk.
+	{"Walk", func(ctx context.Context, g *store.Graph, ids []string) error {
+		var places []string
+		for _, id := range ids {
+			if strings.HasPrefix(id, "place/") {
+				places = append(places, id)
+			}
+		}
+		edges, err := g.Edges(ctx, places)
+		if err != nil {
+			return err
+		}
+		var next []string
+		for _, es := range edges {
+			for _, e := range es {
+				next = append(next, e.Other)
+			}
+		}
+		_, err = g.Edges(ctx, next)
+		return err
+	}},
+	// What one entity's page reads: the entity, its relations and its
+	// figures — the narrow batches of a request for one entity.
+	{"Page", func(ctx context.Context, g *store.Graph, _ []string) error {
+		one := []string{"person/r-7"}
+		if _, err := g.Entities(ctx, one); err != nil {
+			return err
+		}
+		if _, err := g.Edges(ctx, one); err != nil {
+			return err
+		}
+		_, err := g.Figures(ctx, one)
+		return err
+	}},
 }
 
-func benchRead(b *testing.B, op string, read func(context.Context, *store.Graph, []string) error) {
+// BenchmarkRead runs each read shape on each store with the cache off,
+// memory first: BenchmarkRead/Edges/postgres reports x-memory, its time as a
+// multiple of BenchmarkRead/Edges/memory's in the same run. One store of
+// each kind serves every shape.
+func BenchmarkRead(b *testing.B) {
 	ctx := context.Background()
 	ds := storetest.Generated(benchPeople, "a")
+	type opened struct {
+		name string
+		g    *store.Graph
+		ids  []string
+	}
+	var stores []opened
 	for _, be := range storetest.Backends() {
-		b.Run(be.Name, func(b *testing.B) {
-			g := storetest.MustAcquire(b, storetest.MustOpen(b, be.Spec(b), ds))
-			ids, err := g.EntityIDs(ctx, kg.Kinds...)
-			if err != nil {
-				b.Fatal(err)
+		g := storetest.MustAcquire(b, storetest.MustOpen(b, be.Spec(b), ds))
+		ids, err := g.EntityIDs(ctx, kg.Kinds...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stores = append(stores, opened{be.Name, g, ids})
+	}
+	for _, shape := range readShapes {
+		b.Run(shape.name, func(b *testing.B) {
+			for _, st := range stores {
+				b.Run(st.name, func(b *testing.B) {
+					for range b.N {
+						if err := shape.read(ctx, st.g, st.ids); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.StopTimer()
+					report(b, "Read/"+shape.name, st.name)
+				})
 			}
-			b.ResetTimer()
-			for range b.N {
-				if err := read(ctx, g, ids); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(len(ids)), "entities/op")
-			report(b, op, be.Name)
 		})
 	}
 }

@@ -201,12 +201,17 @@ func (p *postgresStore) genDSN(gen string) string {
 }
 
 // readDSN is genDSN with the read statement timeout, unless the URL sets
-// statement_timeout itself.
+// statement_timeout itself, and with lib/pq's binary_parameters, unless the
+// URL sets it: a read statement is then one round trip instead of two (its
+// parameters are node hashes, sent as bytes).
 func (p *postgresStore) readDSN(gen string) string {
 	u, _ := url.Parse(p.genDSN(gen)) // genDSN's own output parses
 	q := u.Query()
 	if q.Get("statement_timeout") == "" {
 		q.Set("statement_timeout", strconv.FormatInt(pgReadStatementTimeout.Milliseconds(), 10))
+	}
+	if q.Get("binary_parameters") == "" {
+		q.Set("binary_parameters", "yes")
 	}
 	u.RawQuery = q.Encode()
 	return u.String()

@@ -39,9 +39,10 @@ type Graph struct {
 	version string
 	info    kg.DatasetInfo
 	index   *search.Index
-	cache   cache       // empty when caching is off
-	calls   readCounter // reads of this graph; its store's Stats count them too
-	release func()      // returns the store handle when the last user is done
+	cache   cache        // empty when caching is off
+	calls   readCounter  // reads of this graph; its store's Stats count them too
+	queries atomic.Int64 // Cayley queries the reads ran, one per level
+	release func()       // returns the store handle when the last user is done
 	users   atomic.Int64
 	retired atomic.Bool
 }
@@ -60,6 +61,11 @@ func (g *Graph) Index() *search.Index { return g.index }
 // use it to catch N+1 reads.
 func (g *Graph) Calls() int64 { return g.calls.Load() }
 
+// Queries counts the Cayley queries the reads have run so far: an iterator
+// over one level of a read — every node of a batch at once — whatever the
+// batch's size; tests use it to catch per-id reads inside a batch.
+func (g *Graph) Queries() int64 { return g.queries.Load() }
+
 // QuadCount is the number of quads the graph holds, as Cayley's exact
 // statistics count them; tests use it to check that a write added nothing.
 func (g *Graph) QuadCount(ctx context.Context) (int64, error) {
@@ -71,33 +77,13 @@ func (g *Graph) QuadCount(ctx context.Context) (int64, error) {
 	return st.Quads.Value, nil
 }
 
-// quadsOf returns the quads with node in direction d, through Cayley's quad
-// index iterator.
+// quadsOf returns the quads with node in direction d: one Cayley query.
 func (g *Graph) quadsOf(ctx context.Context, node quad.Value, d quad.Direction) ([]quad.Quad, error) {
-	ref, err := g.qs.ValueOf(node)
+	qs, err := g.around(ctx, d, []quad.Value{node})
 	if err != nil {
-		return nil, fmt.Errorf("look up %v: %w", node, unavailable(err))
+		return nil, fmt.Errorf("read %v: %w", node, err)
 	}
-	if ref == nil {
-		return nil, nil
-	}
-	it := g.qs.QuadIterator(d, ref).Iterate()
-	defer it.Close()
-	var out []quad.Quad
-	for it.Next(ctx) {
-		q, err := g.qs.Quad(it.Result())
-		if err != nil {
-			return nil, fmt.Errorf("read quad of %v: %w", node, unavailable(err))
-		}
-		out = append(out, q)
-	}
-	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("iterate %v: %w", node, unavailable(err))
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return qs[0], nil
 }
 
 // attrs reads the attributes of node: predicate → values, in store order.
@@ -106,15 +92,43 @@ func (g *Graph) attrs(ctx context.Context, node quad.Value) (map[string][]quad.V
 	if err != nil {
 		return nil, err
 	}
+	return attrMap(qs), nil
+}
+
+// attrsOf reads the attributes of each node, one level: one query for all.
+func (g *Graph) attrsOf(ctx context.Context, nodes []quad.Value) ([]map[string][]quad.Value, error) {
+	qs, err := g.around(ctx, quad.Subject, nodes)
+	if err != nil {
+		return nil, fmt.Errorf("read attributes of %d nodes: %w", len(nodes), err)
+	}
+	out := make([]map[string][]quad.Value, len(nodes))
+	for i := range qs {
+		out[i] = attrMap(qs[i])
+	}
+	return out, nil
+}
+
+// attrMap gathers a node's attributes — its unlabelled quads as subject —
+// predicate → values, in store order. Labelled quads are relations, read by
+// Edges, or quads of the view and the imports.
+func attrMap(qs []quad.Quad) map[string][]quad.Value {
 	m := make(map[string][]quad.Value, len(qs))
 	for _, q := range qs {
 		if q.Label != nil {
-			continue // relation quads are read by Edges
+			continue
 		}
 		p := iriString(q.Predicate)
 		m[p] = append(m[p], q.Object)
 	}
-	return m, nil
+	return m
+}
+
+func iris(ids []string) []quad.Value {
+	out := make([]quad.Value, len(ids))
+	for i, id := range ids {
+		out[i] = quad.IRI(id)
+	}
+	return out
 }
 
 // Entities reads entities by id; a missing id gives nil at its position.
@@ -122,50 +136,55 @@ func (g *Graph) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 	return cached(ctx, g.cache.entities, &g.calls, ids, g.readEntities)
 }
 
+// readEntities reads two levels: the entities' attributes, then their
+// identifier nodes'.
 func (g *Graph) readEntities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
 	g.calls.Add(1)
+	ms, err := g.attrsOf(ctx, iris(ids))
+	if err != nil {
+		return nil, fmt.Errorf("read entities: %w", err)
+	}
 	out := make([]*kg.Entity, len(ids))
+	var idNodes []quad.Value
 	for i, id := range ids {
-		e, err := g.entity(ctx, id)
-		if err != nil {
-			return nil, err
+		m := ms[i]
+		kind := first(m[kg.AttrKind])
+		if kind == "" || !kg.Kind(kind).Valid() {
+			continue
 		}
+		e := &kg.Entity{
+			ID:          id,
+			Kind:        kg.Kind(kind),
+			Name:        first(m[kg.AttrName]),
+			Aliases:     strs(m[kg.AttrAlias]),
+			Pinyin:      first(m[kg.AttrPinyin]),
+			Category:    first(m[kg.AttrCategory]),
+			Description: first(m[kg.AttrDescription]),
+		}
+		sort.Strings(e.Aliases)
 		out[i] = e
+		idNodes = append(idNodes, m[kg.AttrIdentifier]...)
+	}
+	ims, err := g.attrsOf(ctx, idNodes)
+	if err != nil {
+		return nil, fmt.Errorf("read identifiers: %w", err)
+	}
+	k := 0
+	for i, e := range out {
+		if e == nil {
+			continue
+		}
+		for range ms[i][kg.AttrIdentifier] {
+			im := ims[k]
+			k++
+			e.Identifiers = append(e.Identifiers, kg.Identifier{Scheme: first(im[kg.AttrScheme]), Value: first(im[kg.AttrValue]), Citation: first(im[kg.AttrCitation])})
+		}
+		sort.Slice(e.Identifiers, func(i, j int) bool {
+			a, b := e.Identifiers[i], e.Identifiers[j]
+			return a.Scheme < b.Scheme || a.Scheme == b.Scheme && a.Value < b.Value
+		})
 	}
 	return out, nil
-}
-
-func (g *Graph) entity(ctx context.Context, id string) (*kg.Entity, error) {
-	m, err := g.attrs(ctx, quad.IRI(id))
-	if err != nil {
-		return nil, err
-	}
-	kind := first(m[kg.AttrKind])
-	if kind == "" || !kg.Kind(kind).Valid() {
-		return nil, nil
-	}
-	e := &kg.Entity{
-		ID:          id,
-		Kind:        kg.Kind(kind),
-		Name:        first(m[kg.AttrName]),
-		Aliases:     strs(m[kg.AttrAlias]),
-		Pinyin:      first(m[kg.AttrPinyin]),
-		Category:    first(m[kg.AttrCategory]),
-		Description: first(m[kg.AttrDescription]),
-	}
-	sort.Strings(e.Aliases)
-	for _, in := range m[kg.AttrIdentifier] {
-		im, err := g.attrs(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		e.Identifiers = append(e.Identifiers, kg.Identifier{Scheme: first(im[kg.AttrScheme]), Value: first(im[kg.AttrValue]), Citation: first(im[kg.AttrCitation])})
-	}
-	sort.Slice(e.Identifiers, func(i, j int) bool {
-		a, b := e.Identifiers[i], e.Identifiers[j]
-		return a.Scheme < b.Scheme || a.Scheme == b.Scheme && a.Value < b.Value
-	})
-	return e, nil
 }
 
 // Edges reads every relation of each entity, both directions, in the
@@ -175,36 +194,70 @@ func (g *Graph) Edges(ctx context.Context, ids []string) ([][]Edge, error) {
 	return cached(ctx, g.cache.edges, &g.calls, ids, g.readEdges)
 }
 
+// readEdges reads the relation quads of all ids, by subject and by object,
+// then the statement nodes of all of them, then their evidence nodes, then
+// the other ends' entities: a query per level and direction.
 func (g *Graph) readEdges(ctx context.Context, ids []string) ([][]Edge, error) {
 	g.calls.Add(1)
+	nodes := iris(ids)
+	outQ, err := g.around(ctx, quad.Subject, nodes)
+	if err != nil {
+		return nil, fmt.Errorf("read relations: %w", err)
+	}
+	inQ, err := g.around(ctx, quad.Object, nodes)
+	if err != nil {
+		return nil, fmt.Errorf("read relations: %w", err)
+	}
 	out := make([][]Edge, len(ids))
-	var others []string
-	seen := map[string]bool{}
-	for i, id := range ids {
-		for _, d := range []quad.Direction{quad.Subject, quad.Object} {
-			qs, err := g.quadsOf(ctx, quad.IRI(id), d)
-			if err != nil {
-				return nil, err
-			}
-			for _, q := range qs {
+	var stmts []quad.Value
+	for i := range ids {
+		for _, side := range [...]struct {
+			dir Direction
+			qs  []quad.Quad
+		}{{Out, outQ[i]}, {In, inQ[i]}} {
+			for _, q := range side.qs {
 				pred, ok := strings.CutPrefix(iriString(q.Predicate), kg.RelPrefix)
 				if !ok || q.Label == nil {
 					continue
 				}
-				e := Edge{Relation: kg.Relation{Subject: iriString(q.Subject), Predicate: pred, Object: iriString(q.Object)}, Statement: iriString(q.Label)}
-				if d == quad.Subject {
-					e.Dir, e.Other = Out, e.Object
+				e := Edge{Relation: kg.Relation{Subject: iriString(q.Subject), Predicate: pred, Object: iriString(q.Object)}, Statement: iriString(q.Label), Dir: side.dir}
+				if side.dir == Out {
+					e.Other = e.Object
 				} else {
-					e.Dir, e.Other = In, e.Subject
-				}
-				if err := g.statement(ctx, &e); err != nil {
-					return nil, err
-				}
-				if !seen[e.Other] {
-					seen[e.Other] = true
-					others = append(others, e.Other)
+					e.Other = e.Subject
 				}
 				out[i] = append(out[i], e)
+				stmts = append(stmts, quad.IRI(e.Statement))
+			}
+		}
+	}
+	sms, err := g.attrsOf(ctx, stmts)
+	if err != nil {
+		return nil, fmt.Errorf("read statements: %w", err)
+	}
+	evNodes := make([][]quad.Value, len(stmts))
+	k := 0
+	for _, edges := range out {
+		for j := range edges {
+			statement(&edges[j], sms[k])
+			evNodes[k] = sms[k][kg.AttrEvidence]
+			k++
+		}
+	}
+	evs, err := g.evidence(ctx, evNodes)
+	if err != nil {
+		return nil, err
+	}
+	var others []string
+	seen := map[string]bool{}
+	k = 0
+	for _, edges := range out {
+		for j := range edges {
+			edges[j].Evidence = evs[k]
+			k++
+			if o := edges[j].Other; !seen[o] {
+				seen[o] = true
+				others = append(others, o)
 			}
 		}
 	}
@@ -278,12 +331,9 @@ func collation(name string) string {
 	return strings.ToLower(search.Romanize(name, "", "")) + "\x00" + name
 }
 
-// statement reads the qualifiers and evidence of the relation's statement.
-func (g *Graph) statement(ctx context.Context, e *Edge) error {
-	m, err := g.attrs(ctx, quad.IRI(e.Statement))
-	if err != nil {
-		return err
-	}
+// statement sets the qualifiers and the inferred mark of a relation from its
+// statement node's attributes m.
+func statement(e *Edge, m map[string][]quad.Value) {
 	inferred := strs(m[kg.AttrInferred])
 	e.Inferred = slices.Contains(inferred, kg.InferredRelation)
 	for _, key := range kg.QualifierKeys {
@@ -291,31 +341,41 @@ func (g *Graph) statement(ctx context.Context, e *Edge) error {
 			e.Qualifiers = append(e.Qualifiers, kg.Qualifier{Key: key, Value: v, Inferred: slices.Contains(inferred, key)})
 		}
 	}
-	e.Evidence, err = g.evidence(ctx, m[kg.AttrEvidence])
-	return err
 }
 
-// evidence reads evidence nodes, ordered by source and offset.
-func (g *Graph) evidence(ctx context.Context, nodes []quad.Value) ([]kg.Evidence, error) {
-	out := make([]kg.Evidence, 0, len(nodes))
-	for _, n := range nodes {
-		m, err := g.attrs(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, kg.Evidence{
-			Quote:  first(m[kg.AttrQuote]),
-			Start:  int(firstInt(m[kg.AttrStart])),
-			End:    int(firstInt(m[kg.AttrEnd])),
-			Source: iriString(firstValue(m[kg.AttrSource])),
-		})
+// evidence reads the evidence nodes of many facts, one level for all: each
+// list ordered by source and offset.
+func (g *Graph) evidence(ctx context.Context, lists [][]quad.Value) ([][]kg.Evidence, error) {
+	var flat []quad.Value
+	for _, l := range lists {
+		flat = append(flat, l...)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Source != out[j].Source {
-			return out[i].Source < out[j].Source
+	ms, err := g.attrsOf(ctx, flat)
+	if err != nil {
+		return nil, fmt.Errorf("read evidence: %w", err)
+	}
+	out := make([][]kg.Evidence, len(lists))
+	k := 0
+	for i, l := range lists {
+		evs := make([]kg.Evidence, 0, len(l))
+		for range l {
+			m := ms[k]
+			k++
+			evs = append(evs, kg.Evidence{
+				Quote:  first(m[kg.AttrQuote]),
+				Start:  int(firstInt(m[kg.AttrStart])),
+				End:    int(firstInt(m[kg.AttrEnd])),
+				Source: iriString(firstValue(m[kg.AttrSource])),
+			})
 		}
-		return out[i].Start < out[j].Start
-	})
+		sort.Slice(evs, func(i, j int) bool {
+			if evs[i].Source != evs[j].Source {
+				return evs[i].Source < evs[j].Source
+			}
+			return evs[i].Start < evs[j].Start
+		})
+		out[i] = evs
+	}
 	return out, nil
 }
 
@@ -325,20 +385,36 @@ func (g *Graph) Figures(ctx context.Context, ids []string) ([][]kg.Figure, error
 	return cached(ctx, g.cache.figures, &g.calls, ids, g.readFigures)
 }
 
+// readFigures reads three levels: the entities' figure nodes, their
+// attributes, their evidence.
 func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, error) {
 	g.calls.Add(1)
+	ms, err := g.attrsOf(ctx, iris(ids))
+	if err != nil {
+		return nil, fmt.Errorf("read figures: %w", err)
+	}
+	var fnodes []quad.Value
+	for _, m := range ms {
+		fnodes = append(fnodes, m[kg.AttrFigure]...)
+	}
+	fms, err := g.attrsOf(ctx, fnodes)
+	if err != nil {
+		return nil, fmt.Errorf("read figures: %w", err)
+	}
+	evNodes := make([][]quad.Value, len(fms))
+	for k, fm := range fms {
+		evNodes[k] = fm[kg.AttrEvidence]
+	}
+	evs, err := g.evidence(ctx, evNodes)
+	if err != nil {
+		return nil, err
+	}
 	out := make([][]kg.Figure, len(ids))
-	for i, id := range ids {
-		m, err := g.attrs(ctx, quad.IRI(id))
-		if err != nil {
-			return nil, err
-		}
+	k := 0
+	for i, m := range ms {
 		var figs []kg.Figure
 		for _, fn := range m[kg.AttrFigure] {
-			fm, err := g.attrs(ctx, fn)
-			if err != nil {
-				return nil, err
-			}
+			fm := fms[k]
 			f := kg.Figure{
 				Key:            iriString(fn),
 				Indicator:      first(fm[kg.AttrIndicator]),
@@ -348,13 +424,12 @@ func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, e
 				Modifier:       first(fm[kg.AttrModifier]),
 				Period:         first(fm[kg.AttrPeriod]),
 				PeriodInferred: slices.Contains(strs(fm[kg.AttrInferred]), "period"),
+				Evidence:       evs[k],
 			}
+			k++
 			if v := fm[kg.AttrGrowth]; len(v) > 0 {
 				gp := firstFloat(v)
 				f.GrowthPercent = &gp
-			}
-			if f.Evidence, err = g.evidence(ctx, fm[kg.AttrEvidence]); err != nil {
-				return nil, err
 			}
 			figs = append(figs, f)
 		}
@@ -382,12 +457,13 @@ func (g *Graph) readFigures(ctx context.Context, ids []string) ([][]kg.Figure, e
 // Sources reads source documents by id; a missing id gives nil.
 func (g *Graph) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
 	g.calls.Add(1)
+	ms, err := g.attrsOf(ctx, iris(ids))
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
 	out := make([]*kg.Source, len(ids))
 	for i, id := range ids {
-		m, err := g.attrs(ctx, quad.IRI(id))
-		if err != nil {
-			return nil, err
-		}
+		m := ms[i]
 		if first(m[kg.AttrKind]) != kg.SourceKind {
 			continue
 		}
@@ -403,39 +479,40 @@ func (g *Graph) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 // SourceIDs lists the ids of all sources, sorted.
 func (g *Graph) SourceIDs(ctx context.Context) ([]string, error) {
 	g.calls.Add(1)
-	return g.idsOfKind(ctx, kg.SourceKind)
+	return g.idsOfKinds(ctx, kg.SourceKind)
 }
 
 // EntityIDs lists the ids of all entities, of the given kinds when any are
 // given, sorted.
 func (g *Graph) EntityIDs(ctx context.Context, kinds ...kg.Kind) ([]string, error) {
 	g.calls.Add(1)
-	var ids []string
 	if len(kinds) == 0 {
 		kinds = kg.Kinds
 	}
-	for _, k := range kinds {
-		some, err := g.idsOfKind(ctx, string(k))
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, some...)
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
 	}
-	sort.Strings(ids)
-	return ids, nil
+	return g.idsOfKinds(ctx, names...)
 }
 
-// idsOfKind finds the nodes whose kind attribute is kind, through the index
-// of quads by object.
-func (g *Graph) idsOfKind(ctx context.Context, kind string) ([]string, error) {
-	qs, err := g.quadsOf(ctx, quad.String(kind), quad.Object)
+// idsOfKinds finds the nodes whose kind attribute is one of kinds, sorted,
+// through the index of quads by object: one query for all kinds.
+func (g *Graph) idsOfKinds(ctx context.Context, kinds ...string) ([]string, error) {
+	vals := make([]quad.Value, len(kinds))
+	for i, k := range kinds {
+		vals[i] = quad.String(k)
+	}
+	qs, err := g.around(ctx, quad.Object, vals)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list nodes of kinds %v: %w", kinds, err)
 	}
 	var ids []string
-	for _, q := range qs {
-		if iriString(q.Predicate) == kg.AttrKind {
-			ids = append(ids, iriString(q.Subject))
+	for _, some := range qs {
+		for _, q := range some {
+			if iriString(q.Predicate) == kg.AttrKind {
+				ids = append(ids, iriString(q.Subject))
+			}
 		}
 	}
 	sort.Strings(ids)
@@ -446,31 +523,37 @@ func (g *Graph) idsOfKind(ctx context.Context, kind string) ([]string, error) {
 // value, sorted (the loader lets an identifier name one entity, so there is
 // at most one). value is matched as stored, in its written form: callers
 // normalise it first (kg.Normalize). It reads through the index of quads by
-// object — the value's literal, then the identifier node — never a scan.
+// object — the value's literal, then the identifier node — never a scan: a
+// query for the value, one for the nodes' schemes, one for their owners.
 func (g *Graph) EntitiesByIdentifier(ctx context.Context, scheme, value string) ([]string, error) {
 	g.calls.Add(1)
 	qs, err := g.quadsOf(ctx, quad.String(value), quad.Object)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
+	var nodes []quad.Value
 	for _, q := range qs {
-		if q.Label != nil || iriString(q.Predicate) != kg.AttrValue {
-			continue
+		if q.Label == nil && iriString(q.Predicate) == kg.AttrValue {
+			nodes = append(nodes, q.Subject)
 		}
-		node := q.Subject
-		m, err := g.attrs(ctx, node)
-		if err != nil {
-			return nil, err
+	}
+	ms, err := g.attrsOf(ctx, nodes)
+	if err != nil {
+		return nil, fmt.Errorf("read identifiers: %w", err)
+	}
+	var match []quad.Value
+	for i, m := range ms {
+		if first(m[kg.AttrScheme]) == scheme {
+			match = append(match, nodes[i])
 		}
-		if first(m[kg.AttrScheme]) != scheme {
-			continue
-		}
-		owners, err := g.quadsOf(ctx, node, quad.Object)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range owners {
+	}
+	owners, err := g.around(ctx, quad.Object, match)
+	if err != nil {
+		return nil, fmt.Errorf("read identifier owners: %w", err)
+	}
+	var ids []string
+	for _, os := range owners {
+		for _, o := range os {
 			if o.Label == nil && iriString(o.Predicate) == kg.AttrIdentifier {
 				ids = append(ids, iriString(o.Subject))
 			}

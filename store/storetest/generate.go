@@ -9,7 +9,8 @@ import (
 )
 
 // Generated builds a synthetic dataset of n people living in n/10 places,
-// each with a relation, a figure and evidence, about 22 quads a person: big
+// each person with a relation, a figure and evidence, each place with a
+// division code (GeneratedCode), about 22 quads a person: big
 // enough to make a load take a while, for benchmarks and killed loads.
 // Datasets of different variant differ in every person's description, so
 // they have different versions.
@@ -27,7 +28,8 @@ func Generated(n int, variant string) *loader.Dataset {
 	}
 	places := max(n/10, 1)
 	for i := range places {
-		ds.Entities = append(ds.Entities, &kg.Entity{ID: fmt.Sprintf("place/p-%d", i), Kind: kg.Place, Name: fmt.Sprintf("第%d社区", i), Category: "社区"})
+		ds.Entities = append(ds.Entities, &kg.Entity{ID: fmt.Sprintf("place/p-%d", i), Kind: kg.Place, Name: fmt.Sprintf("第%d社区", i), Category: "社区",
+			Identifiers: []kg.Identifier{{Scheme: "divisionCode", Value: GeneratedCode(i), Citation: "生成的代码表"}}})
 	}
 	for i := range n {
 		id := fmt.Sprintf("person/r-%d", i)
@@ -49,3 +51,6 @@ func Generated(n int, variant string) *loader.Dataset {
 	ds.Sources = []*kg.Source{{ID: src, Title: "生成的数据", Language: "zh", Text: text.String()}}
 	return ds
 }
+
+// GeneratedCode is the division code of the generated place i.
+func GeneratedCode(i int) string { return fmt.Sprintf("5%05d", i) }
