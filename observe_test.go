@@ -40,6 +40,7 @@ func TestErrorCodes(t *testing.T) {
 		{"OKTruncatedKeepsWhole", `{"errors":[{"message":"a","extensions":{"code":"TIMEOUT"}},{"message":"b","exten`, []string{"TIMEOUT"}},
 		{"OKErrorsAfterData", `{"data":{"x":1},"errors":[{"message":"a","extensions":{"code":"TIMEOUT"}}]}`, []string{"TIMEOUT"}},
 		{"ErrNoErrors", `{"data":{"x":1}}`, nil},
+		{"ErrErrorsInsideData", `{"data":{"errors":[{"message":"a","extensions":{"code":"TIMEOUT"}}]}}`, nil},
 		{"ErrNotJSON", `ok`, nil},
 		{"ErrNotObject", `[1]`, nil},
 	}
