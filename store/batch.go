@@ -196,8 +196,8 @@ func (g *Graph) query(ctx context.Context, d quad.Direction, fixed shape.Fixed, 
 }
 
 // quads reads the quads behind qrefs, looking up every distinct value they
-// hold, but those of rs, in one batch: one bolt transaction, or on
-// PostgreSQL one statement for the values Cayley's cache lacks.
+// hold, but those of rs and those the graph's value dictionary holds, in one
+// batch: one bolt transaction, or on PostgreSQL one statement.
 func (g *Graph) quads(ctx context.Context, qrefs []graph.Ref, vals []quad.Value, rs []graph.Ref) ([]quad.Quad, error) {
 	out := make([]quad.Quad, len(qrefs))
 	known := make(map[any]quad.Value, len(rs))
@@ -215,12 +215,16 @@ func (g *Graph) quads(ctx context.Context, qrefs []graph.Ref, vals []quad.Value,
 			if err != nil {
 				return nil, fmt.Errorf("read quad: %w", unavailable(err))
 			}
-			if nr == nil {
-				continue
+			if h, ok := nr.(csql.NodeHash); nr == nil || ok && !h.Valid() {
+				continue // no value in this direction: a quad without a label
 			}
 			k := nr.Key()
 			keys[i][d-quad.Subject] = k
 			if _, ok := known[k]; ok || asked[k] {
+				continue
+			}
+			if v, ok := g.values.get(k); ok {
+				known[k] = v
 				continue
 			}
 			asked[k] = true
@@ -232,9 +236,12 @@ func (g *Graph) quads(ctx context.Context, qrefs []graph.Ref, vals []quad.Value,
 		if err != nil {
 			return nil, fmt.Errorf("read %d values: %w", len(missing), unavailable(err))
 		}
+		mk := make([]any, len(missing))
 		for i, r := range missing {
-			known[r.Key()] = vals[i]
+			mk[i] = r.Key()
+			known[mk[i]] = vals[i]
 		}
+		g.values.put(mk, vals)
 	}
 	for i := range qrefs {
 		for _, d := range quad.Directions {

@@ -131,6 +131,11 @@ func TestQueriesPerLevel(t *testing.T) {
 					if sc != nil && (s2 > 2*r.levels || sAll > 2*r.levels) {
 						t.Errorf("SQL statements: %d for 2 entities, %d for %d; want at most %d for both, two per level", s2, sAll, len(all), 2*r.levels)
 					}
+					// Read again, the values are in the graph's value
+					// dictionary: one statement per level, for its quads.
+					if _, again := count(two); sc != nil && again > r.levels {
+						t.Errorf("SQL statements: %d for 2 entities read again, want at most %d, one per level", again, r.levels)
+					}
 				})
 			}
 		})

@@ -42,6 +42,7 @@ type Graph struct {
 	cache   cache        // empty when caching is off
 	calls   readCounter  // reads of this graph; its store's Stats count them too
 	queries atomic.Int64 // Cayley queries the reads ran, one per level
+	values  values       // node values read so far, by reference
 	release func()       // returns the store handle when the last user is done
 	users   atomic.Int64
 	retired atomic.Bool

@@ -77,6 +77,9 @@ func sqlValues(ctx context.Context, qs *csql.QuadStore, rs []graph.Ref) ([]quad.
 	if err != nil {
 		return nil, err
 	}
+	if len(hashes) == 0 {
+		return make([]quad.Value, len(rs)), nil
+	}
 	sel := csql.Select{From: []csql.Source{csql.Table{Name: "nodes"}}, Where: []csql.Where{inSet("hash")}, Params: []csql.Value{hashes}}
 	for _, c := range nodeColumns {
 		sel.Fields = append(sel.Fields, csql.Field{Name: c})
