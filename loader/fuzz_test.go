@@ -188,11 +188,18 @@ func checkLoadError(t *testing.T, fsys fstest.MapFS, ds *loader.Dataset, err err
 			t.Fatalf("%v: names a file the folder does not have", e)
 		case e.Line < 1:
 			t.Fatalf("%v: no line", e)
-		case e.Line > bytes.Count(file.Data, []byte("\n"))+1:
-			t.Fatalf("%v: line %d, but %s has %d lines", e, e.Line, name, bytes.Count(file.Data, []byte("\n"))+1)
+		case e.Line > yamlLines(file.Data):
+			t.Fatalf("%v: line %d, but %s has %d lines", e, e.Line, name, yamlLines(file.Data))
 		}
 		if e.Msg == "" {
 			t.Fatalf("%v: no message", e)
 		}
 	}
+}
+
+// yamlLines counts lines as YAML (and an editor) does: a line ends at CR
+// LF, LF or a lone CR.
+func yamlLines(b []byte) int {
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return bytes.Count(b, []byte("\n")) + bytes.Count(b, []byte("\r")) + 1
 }
