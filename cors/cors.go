@@ -13,8 +13,8 @@ import (
 // Headers a cross-origin request may send, and response headers its page
 // may read.
 const (
-	allowHeaders  = "Accept, Content-Type"
-	exposeHeaders = "X-Graph-Version, Content-Disposition, Link, X-Request-Id, Retry-After"
+	allowHeaders  = "Accept, Content-Type, If-None-Match"
+	exposeHeaders = "X-Graph-Version, Content-Disposition, Link, X-Request-Id, Retry-After, ETag"
 	maxAge        = "7200" // seconds a browser may keep a preflight's answer
 )
 
